@@ -1,0 +1,135 @@
+# Portcullis top-level Makefile.
+#
+# `make` builds portcullisd and portcullis-keygen; `make run` serves on
+# 127.0.0.1:2222 for the invoking user; `make check` runs every test.
+# Missing Debian packages are installed by build-aux/deps.sh, which says
+# what it installs.  configure (from configure.ac) writes config.mk.
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+
+-include config.mk
+
+CC ?= cc
+WARN = -Wall -Wextra -Wformat=2 -Wpointer-arith -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+WERROR ?=
+OPT ?= -O2 -g
+BASE_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(WERROR) -fno-strict-aliasing \
+	-D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE -MMD -MP
+INCS = -I$(TOP) -I$(TOP)/lib -I$(TOP)/crypto -I$(TOP)/transport \
+	-I$(TOP)/auth -I$(TOP)/channels -I$(TOP)/policy -I$(TOP)/daemon
+ALL_CFLAGS = $(BASE_CFLAGS) $(CFLAGS_CONF) $(CFLAGS) $(INCS) \
+	$(CPPFLAGS_CONF) $(CPPFLAGS)
+ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS_CONF) $(LDFLAGS)
+
+# Sanitizer build of the unit tests (part of make check).
+SAN_CC ?= $(shell command -v clang >/dev/null 2>&1 && echo clang || echo $(CC))
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -O1 -g
+
+MODULES = lib crypto transport auth channels policy
+CORE_SRCS = $(sort $(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
+MAINS = daemon/main.c daemon/keygen_main.c
+DAEMON_SRCS = $(sort $(filter-out $(MAINS),$(wildcard daemon/*.c)))
+TEST_SRCS = $(sort $(wildcard tests/unit/*.c tests/kat/*.c tests/inproc/*.c))
+TEST_HELPERS = $(sort $(wildcard tests/common/*.c))
+
+OBJ = build/obj
+SAN = build/san
+CORE_OBJS = $(CORE_SRCS:%.c=$(OBJ)/%.o)
+DAEMON_OBJS = $(DAEMON_SRCS:%.c=$(OBJ)/%.o)
+TEST_BINS = $(TEST_SRCS:%.c=build/%)
+SAN_TEST_BINS = $(TEST_SRCS:%.c=build/san-%)
+
+PROGS = portcullisd portcullis-keygen
+
+.PHONY: all deps deps-check run check check-unit check-san check-integration \
+	install clean distclean bench
+all: $(PROGS)
+
+deps:
+	@build-aux/deps.sh build
+deps-check:
+	@build-aux/deps.sh check
+
+configure: configure.ac
+	@build-aux/deps.sh build
+	autoreconf -fi >/dev/null
+	@touch configure
+
+config.mk config.h: configure config.mk.in
+	./configure --sysconfdir=/etc/ssh $(CONFIGURE_FLAGS) >/dev/null
+	@touch config.mk config.h
+
+$(OBJ)/%.o: %.c config.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(SAN)/%.o: %.c config.h
+	@mkdir -p $(dir $@)
+	$(SAN_CC) $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(ALL_CFLAGS)) $(SAN_FLAGS) \
+		$(CMOCKA_CFLAGS) -c -o $@ $<
+
+build/libcore.a: $(CORE_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+build/san-libcore.a: $(CORE_SRCS:%.c=$(SAN)/%.o) $(DAEMON_SRCS:%.c=$(SAN)/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
+portcullisd: $(OBJ)/daemon/main.o $(DAEMON_OBJS) build/libcore.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_CONF)
+portcullis-keygen: $(OBJ)/daemon/keygen_main.o $(DAEMON_OBJS) build/libcore.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_CONF)
+
+build/tests/%: tests/%.c $(TEST_HELPERS:%.c=$(OBJ)/%.o) $(DAEMON_OBJS) build/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ \
+		$(CMOCKA_LIBS) $(LIBS_CONF)
+build/san-tests/%: tests/%.c $(TEST_HELPERS:%.c=$(SAN)/%.o) build/san-libcore.a
+	@mkdir -p $(dir $@)
+	$(SAN_CC) $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(ALL_CFLAGS)) $(SAN_FLAGS) \
+		$(CMOCKA_CFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS_CONF)
+
+test-bins: $(TEST_BINS)
+san-test-bins: $(SAN_TEST_BINS)
+
+run: deps all
+	@build-aux/run.sh
+
+# Every test: unit, known-answer and in-process tests (normal and under
+# ASan+UBSan), then the integration suite against the real daemon.
+check: deps-check
+	@$(MAKE) --no-print-directory all test-bins WERROR=-Werror
+	@$(MAKE) --no-print-directory san-test-bins WERROR=-Werror
+	@build-aux/run-tests.sh $(TEST_BINS) -- $(SAN_TEST_BINS)
+
+check-unit: all test-bins
+	@build-aux/run-tests.sh --no-integration $(TEST_BINS) --
+
+bench: deps-check all
+	@tests/bench/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(sbindir) $(DESTDIR)$(bindir) \
+		$(DESTDIR)$(mandir)/man5 $(DESTDIR)$(mandir)/man8
+	install -m 0755 portcullisd $(DESTDIR)$(sbindir)/portcullisd
+	install -m 0755 portcullis-keygen $(DESTDIR)$(bindir)/portcullis-keygen
+	install -m 0644 docs/portcullisd.8 $(DESTDIR)$(mandir)/man8/
+	install -m 0644 docs/portcullisd_config.5 $(DESTDIR)$(mandir)/man5/
+	install -m 0644 docs/portcullis-keygen.1 $(DESTDIR)$(mandir)/man1/ 2>/dev/null || \
+		{ install -d $(DESTDIR)$(mandir)/man1 && \
+		  install -m 0644 docs/portcullis-keygen.1 $(DESTDIR)$(mandir)/man1/; }
+	install -d $(DESTDIR)/lib/systemd/system $(DESTDIR)$(PC_SYSCONFDIR)
+	install -m 0644 etc/portcullisd.service $(DESTDIR)/lib/systemd/system/
+	test -e $(DESTDIR)$(PC_SYSCONFDIR)/sshd_config || \
+		install -m 0644 etc/sshd_config $(DESTDIR)$(PC_SYSCONFDIR)/sshd_config
+
+clean:
+	rm -rf build $(PROGS)
+distclean: clean
+	rm -rf config.mk config.h config.h.in config.log config.status configure \
+		autom4te.cache aclocal.m4 state
+
+-include $(shell find build -name '*.d' 2>/dev/null)
