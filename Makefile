@@ -79,18 +79,20 @@ build/san-libcore.a: $(CORE_SRCS:%.c=$(SAN)/%.o) $(DAEMON_SRCS:%.c=$(SAN)/%.o)
 	ar rcs $@ $^
 
 portcullisd: $(OBJ)/daemon/main.o $(DAEMON_OBJS) build/libcore.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_CONF)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS_CONF)
 portcullis-keygen: $(OBJ)/daemon/keygen_main.o $(DAEMON_OBJS) build/libcore.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_CONF)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS_CONF)
 
 build/tests/%: tests/%.c $(TEST_HELPERS:%.c=$(OBJ)/%.o) $(DAEMON_OBJS) build/libcore.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ \
-		$(CMOCKA_LIBS) $(LIBS_CONF)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(ALL_LDFLAGS) -o $@ \
+		$(filter %.c %.o %.a,$^) \
+			$(CMOCKA_LIBS) $(LIBS_CONF)
 build/san-tests/%: tests/%.c $(TEST_HELPERS:%.c=$(SAN)/%.o) build/san-libcore.a
 	@mkdir -p $(dir $@)
 	$(SAN_CC) $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(ALL_CFLAGS)) $(SAN_FLAGS) \
-		$(CMOCKA_CFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS_CONF)
+		$(CMOCKA_CFLAGS) -o $@ $(filter %.c %.o %.a,$^) \
+		$(CMOCKA_LIBS) $(LIBS_CONF)
 
 test-bins: $(TEST_BINS)
 san-test-bins: $(SAN_TEST_BINS)

@@ -1,4 +1,7 @@
 /* Random numbers from libsodium (see rand.h). */
+#include <stdio.h>
+
+#include <openssl/crypto.h>
 #include <sodium.h>
 
 #include "rand.h"
@@ -19,4 +22,14 @@ uint32_t
 rand_uniform(uint32_t upper)
 {
 	return upper == 0 ? 0 : randombytes_uniform(upper);
+}
+
+const char *
+crypto_lib_version(void)
+{
+	static char v[128];
+
+	snprintf(v, sizeof(v), "%s, libsodium %s",
+	    OpenSSL_version(OPENSSL_VERSION), sodium_version_string());
+	return v;
 }

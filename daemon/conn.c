@@ -1,0 +1,360 @@
+/* One connection's event loop (see conn.h). */
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "hostkeys.h"
+#include "log.h"
+#include "ssh2.h"
+#include "transport.h"
+#include "userauth.h"
+
+#define CONN_READ_MAX		(256 * 1024)
+#define CONN_FLUSH_MS		1000	/* last output before closing */
+
+struct conn {
+	int rfd, wfd;
+	char addr[INET6_ADDRSTRLEN];
+	int port;
+	char laddr[INET6_ADDRSTRLEN];
+	int lport;
+	struct tp *t;
+	struct userauth *ua;
+};
+
+static uint64_t
+monotime_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void
+sockaddr_text(const struct sockaddr_storage *ss, char *host, size_t hlen,
+    int *port)
+{
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+
+	*port = 0;
+	snprintf(host, hlen, "UNKNOWN");
+	if (ss->ss_family == AF_INET) {
+		inet_ntop(AF_INET, &s4->sin_addr, host, hlen);
+		*port = ntohs(s4->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+			inet_ntop(AF_INET, &s6->sin6_addr.s6_addr[12], host,
+			    hlen);
+		else
+			inet_ntop(AF_INET6, &s6->sin6_addr, host, hlen);
+		*port = ntohs(s6->sin6_port);
+	}
+}
+
+static void
+conn_addresses(struct conn *c)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	memset(&ss, 0, sizeof(ss));
+	if (getpeername(c->rfd, (struct sockaddr *)&ss, &len) != 0)
+		memset(&ss, 0, sizeof(ss));
+	sockaddr_text(&ss, c->addr, sizeof(c->addr), &c->port);
+	len = sizeof(ss);
+	memset(&ss, 0, sizeof(ss));
+	if (getsockname(c->rfd, (struct sockaddr *)&ss, &len) != 0)
+		memset(&ss, 0, sizeof(ss));
+	sockaddr_text(&ss, c->laddr, sizeof(c->laddr), &c->lport);
+}
+
+static void
+set_socket_options(int fd)
+{
+	int on = 1;
+
+	/* PERFORMANCE.md: no Nagle delay on our small flights. */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	(void)setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
+}
+
+/* ACK the peer's small writes at once during the handshake: Linux clears
+ * TCP_QUICKACK again by itself, so it is set after every read. */
+static void
+quickack(int fd)
+{
+	int on = 1;
+
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &on, sizeof(on));
+}
+
+static int
+set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl == -1 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1)
+		return PC_ERR_SYSTEM;
+	return 0;
+}
+
+/* Write what the transport has; 0, or PC_ERR_SYSTEM on a dead socket. */
+static int
+flush_some(struct conn *c)
+{
+	const uint8_t *p;
+	size_t len;
+	ssize_t n;
+
+	for (;;) {
+		p = tp_output_ptr(c->t, &len);
+		if (len == 0)
+			return 0;
+		n = write(c->wfd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			return PC_ERR_SYSTEM;
+		}
+		if (tp_output_consume(c->t, (size_t)n) != 0)
+			return PC_ERR_INTERNAL;
+	}
+}
+
+/* Last output (a DISCONNECT) with a bounded wait. */
+static void
+flush_final(struct conn *c)
+{
+	uint64_t end = monotime_ms() + CONN_FLUSH_MS, now;
+	struct pollfd pfd;
+	size_t len;
+
+	while (tp_output_ptr(c->t, &len), len > 0) {
+		if (flush_some(c) != 0)
+			return;
+		if (tp_output_ptr(c->t, &len), len == 0)
+			return;
+		now = monotime_ms();
+		if (now >= end)
+			return;
+		pfd.fd = c->wfd;
+		pfd.events = POLLOUT;
+		if (poll(&pfd, 1, (int)(end - now)) <= 0)
+			return;
+	}
+}
+
+static void
+disconnect(struct conn *c, uint32_t reason, const char *desc)
+{
+	tp_disconnect(c->t, reason, desc);
+	flush_final(c);
+}
+
+/* Log and answer an error from the transport. */
+static void
+transport_failed(struct conn *c, int r)
+{
+	switch (r) {
+	case PC_ERR_PEER_DISCONNECTED:
+		logit("Received disconnect from %s port %d:%u: %s [preauth]",
+		    c->addr, c->port, tp_peer_disconnect_reason(c->t),
+		    tp_peer_disconnect_msg(c->t));
+		return;
+	case PC_ERR_BANNER:
+		logit("banner exchange: Connection from %s port %d: "
+		    "invalid format", c->addr, c->port);
+		break;
+	case PC_ERR_NO_ALGORITHM_MATCH:
+		logit("Unable to negotiate with %s port %d: no matching "
+		    "algorithm found [preauth]", c->addr, c->port);
+		break;
+	case PC_ERR_MAC_INVALID:
+		logit("Corrupted MAC on input from %s port %d; "
+		    "disconnecting [preauth]", c->addr, c->port);
+		break;
+	default:
+		logit("Disconnecting %s port %d: %s [preauth]", c->addr,
+		    c->port, pc_strerror(r));
+		break;
+	}
+	disconnect(c, tp_error_reason(r), pc_strerror(r));
+}
+
+/* Run everything the input allows; an error ends the connection. */
+static int
+process_input(struct conn *c)
+{
+	const uint8_t *msg;
+	size_t len;
+	uint32_t reason;
+	int r;
+
+	for (;;) {
+		r = tp_next(c->t, &msg, &len);
+		if (r == PC_ERR_AGAIN)
+			return 0;
+		if (r != 0) {
+			transport_failed(c, r);
+			return r;
+		}
+		if ((r = userauth_recv(c->ua, msg, len, &reason)) != 0) {
+			const char *why = userauth_last_error(c->ua);
+
+			if (why == NULL)
+				why = pc_strerror(r);
+			logit("Disconnecting %s %s port %d: %s [preauth]",
+			    userauth_user(c->ua)[0] ? "authenticating user" :
+			    "", c->addr, c->port, why);
+			disconnect(c, reason, why);
+			return r;
+		}
+	}
+}
+
+static int
+conn_loop(struct conn *c, const struct conn_settings *s)
+{
+	static uint8_t buf[CONN_READ_MAX];
+	uint64_t start = monotime_ms(), now, deadline;
+	struct pollfd pfd[2];
+	size_t len, space;
+	ssize_t n;
+	int r, nfds, timeout;
+
+	for (;;) {
+		if ((r = flush_some(c)) != 0) {
+			logit("Connection reset by %s port %d [preauth]",
+			    c->addr, c->port);
+			return r;
+		}
+		now = monotime_ms();
+		if ((r = tp_set_time(c->t, now / 1000)) != 0 ||
+		    (r = flush_some(c)) != 0)
+			return r;
+		timeout = -1;
+		if (s->login_grace_time != 0) {
+			deadline = start + (uint64_t)s->login_grace_time * 1000;
+			if (now >= deadline) {
+				logit("Timeout before authentication for %s "
+				    "port %d", c->addr, c->port);
+				disconnect(c, SSH2_DISCONNECT_PROTOCOL_ERROR,
+				    "Timeout before authentication");
+				return PC_ERR_TIMEOUT;
+			}
+			timeout = (int)(deadline - now);
+		}
+		if (s->rekey_seconds != 0 &&
+		    (timeout < 0 || timeout > (int)s->rekey_seconds * 1000))
+			timeout = (int)s->rekey_seconds * 1000;
+		space = tp_input_space(c->t);
+		tp_output_ptr(c->t, &len);
+		pfd[0].fd = c->rfd;
+		pfd[0].events = space > 0 ? POLLIN : 0;
+		pfd[0].revents = 0;
+		nfds = 1;
+		if (c->wfd == c->rfd) {
+			if (len > 0)
+				pfd[0].events |= POLLOUT;
+		} else if (len > 0) {
+			pfd[1].fd = c->wfd;
+			pfd[1].events = POLLOUT;
+			pfd[1].revents = 0;
+			nfds = 2;
+		}
+		if (poll(pfd, nfds, timeout) < 0) {
+			if (errno == EINTR)
+				continue;
+			error("poll: %s", strerror(errno));
+			return PC_ERR_SYSTEM;
+		}
+		if ((pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) == 0)
+			continue;
+		n = read(c->rfd, buf, space < sizeof(buf) ? space :
+		    sizeof(buf));
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN ||
+			    errno == EWOULDBLOCK)
+				continue;
+			logit("Read error from %s port %d: %s [preauth]",
+			    c->addr, c->port, strerror(errno));
+			return PC_ERR_SYSTEM;
+		}
+		if (n == 0) {
+			logit("Connection closed by %s port %d [preauth]",
+			    c->addr, c->port);
+			return 0;
+		}
+		quickack(c->rfd);
+		if ((r = tp_input(c->t, buf, (size_t)n)) != 0) {
+			error("input from %s port %d: %s", c->addr, c->port,
+			    pc_strerror(r));
+			return r;
+		}
+		if ((r = process_input(c)) != 0)
+			return r;
+	}
+}
+
+int
+conn_serve(int rfd, int wfd, const struct conn_settings *s)
+{
+	struct tp_params tpp;
+	struct userauth_params uap;
+	struct conn c;
+	int r;
+
+	memset(&c, 0, sizeof(c));
+	c.rfd = rfd;
+	c.wfd = wfd;
+	conn_addresses(&c);
+	logit("Connection from %s port %d on %s port %d", c.addr, c.port,
+	    c.laddr, c.lport);
+	set_socket_options(rfd);
+	if ((r = set_nonblock(rfd)) != 0 ||
+	    (wfd != rfd && (r = set_nonblock(wfd)) != 0))
+		return r;
+
+	memset(&tpp, 0, sizeof(tpp));
+	tpp.role = TP_SERVER;
+	tpp.kex_algs = s->kex_algs;
+	tpp.hostkey_algs = s->hostkey_algs;
+	tpp.ciphers = s->ciphers;
+	tpp.macs = s->macs;
+	tpp.rekey_bytes = s->rekey_bytes;
+	tpp.rekey_seconds = s->rekey_seconds;
+	tpp.hostkeys = s->hostkeys;
+	tpp.nhostkeys = s->nhostkeys;
+	tpp.sign = hostkeys_sign;
+	tpp.sign_arg = NULL;
+	tpp.moduli = s->moduli;
+	tpp.nmoduli = s->nmoduli;
+	memset(&uap, 0, sizeof(uap));
+	uap.max_tries = s->max_auth_tries;
+	if ((r = tp_new(&tpp, &c.t)) != 0 ||
+	    (r = userauth_new(c.t, &uap, &c.ua)) != 0) {
+		error("connection setup: %s", pc_strerror(r));
+		goto out;
+	}
+	r = conn_loop(&c, s);
+ out:
+	userauth_free(c.ua);
+	tp_free(c.t);
+	return r;
+}

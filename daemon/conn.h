@@ -1,0 +1,37 @@
+/*
+ * One connection, served to its end in the current process: the socket
+ * I/O around the sans-IO transport and userauth cores.
+ */
+#ifndef PC_CONN_H
+#define PC_CONN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "kexalg.h"
+#include "key.h"
+
+struct conn_settings {
+	struct pc_key *const *hostkeys;		/* borrowed */
+	size_t nhostkeys;
+	const char *kex_algs;
+	const char *hostkey_algs;
+	const char *ciphers;
+	const char *macs;
+	uint64_t rekey_bytes;
+	uint32_t rekey_seconds;
+	uint32_t login_grace_time;		/* seconds, 0: none */
+	unsigned max_auth_tries;
+	const struct kex_moduli_entry *moduli;	/* borrowed */
+	size_t nmoduli;
+};
+
+/*
+ * Serve the connection on rfd/wfd (the same socket, or stdin/stdout in
+ * inetd mode) until it ends.  Returns 0 for an orderly end, else the
+ * error that ended it (already logged).
+ */
+int	conn_serve(int rfd, int wfd, const struct conn_settings *s) PC_WUR;
+
+#endif /* PC_CONN_H */

@@ -1,0 +1,325 @@
+/* The binary packet protocol (see packet.h; RFC 4253 s. 6). */
+#include <string.h>
+
+#include "log.h"
+#include "packet.h"
+#include "rand.h"
+
+#define NONE_BLOCK	8	/* RFC 4253 s. 6: at least 8 */
+#define MIN_PADDING	4
+
+static void
+dir_clear_keys(struct packet_dir *d)
+{
+	cipher_ctx_free(d->cctx);
+	mac_ctx_free(d->mctx);
+	d->cctx = NULL;
+	d->mctx = NULL;
+	d->cipher = NULL;
+	d->mac = NULL;
+	d->len_encrypted = 0;
+}
+
+void
+packet_init(struct packet *pk)
+{
+	int i;
+
+	memset(pk, 0, sizeof(*pk));
+	for (i = 0; i < 2; i++) {
+		pk->dir[i].block = NONE_BLOCK;
+		pk->dir[i].max_blocks = UINT64_MAX;
+	}
+	wbuf_init(&pk->in, PACKET_INPUT_MAX);
+	wbuf_init(&pk->out, PACKET_OUTPUT_MAX);
+}
+
+void
+packet_clear(struct packet *pk)
+{
+	dir_clear_keys(&pk->dir[PACKET_RX]);
+	dir_clear_keys(&pk->dir[PACKET_TX]);
+	wbuf_clear(&pk->in);
+	wbuf_clear(&pk->out);
+	memset(pk, 0, sizeof(*pk));
+}
+
+int
+packet_input(struct packet *pk, const void *p, size_t len)
+{
+	return wbuf_put(&pk->in, p, len);
+}
+
+size_t
+packet_input_space(const struct packet *pk)
+{
+	size_t used = wbuf_len(&pk->in);
+
+	return used >= PACKET_INPUT_MAX ? 0 : PACKET_INPUT_MAX - used;
+}
+
+const uint8_t *
+packet_output_ptr(const struct packet *pk, size_t *len)
+{
+	*len = wbuf_len(&pk->out);
+	return wbuf_ptr(&pk->out);
+}
+
+int
+packet_output_consume(struct packet *pk, size_t n)
+{
+	return wbuf_consume(&pk->out, n);
+}
+
+int
+packet_output_raw(struct packet *pk, const void *p, size_t len)
+{
+	return wbuf_put(&pk->out, p, len);
+}
+
+/* Count traffic for the rekey limits. */
+static void
+dir_account(struct packet_dir *d, size_t bytes)
+{
+	d->seqnr++;	/* wraps modulo 2^32 (RFC 4253 s. 6.4) */
+	d->packets++;
+	d->blocks += (bytes + d->block - 1) / d->block;
+	d->total_bytes += bytes;
+}
+
+int
+packet_need_rekey(const struct packet *pk)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		const struct packet_dir *d = &pk->dir[i];
+
+		if (d->cipher == NULL)
+			continue;
+		if (d->blocks >= d->max_blocks ||
+		    d->packets >= PACKET_MAX_PACKETS)
+			return 1;
+	}
+	return 0;
+}
+
+void
+packet_reset_seqnr(struct packet *pk, enum packet_dir_id d)
+{
+	pk->dir[d].seqnr = 0;
+}
+
+int
+packet_set_keys(struct packet *pk, enum packet_dir_id id,
+    const struct cipher_alg *cipher, const uint8_t *key, const uint8_t *iv,
+    const struct mac_alg *mac, const uint8_t *mackey, uint64_t rekey_bytes)
+{
+	struct packet_dir *d = &pk->dir[id];
+	struct cipher_ctx *cctx = NULL;
+	struct mac_ctx *mctx = NULL;
+	uint64_t max_blocks;
+	size_t block;
+	int r;
+
+	if (cipher_is_aead(cipher))
+		mac = NULL;
+	else if (mac == NULL)
+		return PC_ERR_INVALID_ARGUMENT;
+	if ((r = cipher_ctx_new(&cctx, cipher, key, cipher_key_len(cipher),
+	    iv, cipher_iv_len(cipher),
+	    id == PACKET_TX ? CIPHER_ENCRYPT : CIPHER_DECRYPT)) != 0)
+		goto out;
+	if (mac != NULL && (r = mac_ctx_new(&mctx, mac, mackey,
+	    mac_key_len(mac))) != 0)
+		goto out;
+	block = cipher_block_len(cipher);
+	if (block < NONE_BLOCK)
+		block = NONE_BLOCK;
+	/* OpenSSH's limits: 2^(2*blocksize bits/8) blocks for >= 128-bit
+	 * blocks (RFC 4344 s. 3.2), else 1 GiB. */
+	if (block >= 16)
+		max_blocks = 1ULL << (block * 2);
+	else
+		max_blocks = (1ULL << 30) / block;
+	if (rekey_bytes != 0 && rekey_bytes / block < max_blocks)
+		max_blocks = rekey_bytes / block;
+	if (max_blocks == 0)
+		max_blocks = 1;
+	dir_clear_keys(d);
+	d->cipher = cipher;
+	d->cctx = cctx;
+	d->mac = mac;
+	d->mctx = mctx;
+	cctx = NULL;
+	mctx = NULL;
+	d->block = block;
+	d->aadlen = (mac == NULL || mac_is_etm(mac)) ? 4 : 0;
+	/* PROTOCOL.chacha20poly1305: the only cipher that hides the
+	 * length of an AEAD packet. */
+	d->len_encrypted = strcmp(cipher_name(cipher),
+	    "chacha20-poly1305@openssh.com") == 0;
+	d->authlen = mac != NULL ? mac_len(mac) : cipher_tag_len(cipher);
+	d->packets = 0;
+	d->blocks = 0;
+	d->max_blocks = max_blocks;
+	r = 0;
+ out:
+	cipher_ctx_free(cctx);
+	mac_ctx_free(mctx);
+	return r;
+}
+
+int
+packet_write(struct packet *pk, const uint8_t *payload, size_t len)
+{
+	struct packet_dir *d = &pk->dir[PACKET_TX];
+	size_t aadlen, padlen, plen, total;
+	uint8_t *p;
+	int r;
+
+	if (len == 0 || len > PACKET_MAX_PAYLOAD)
+		return PC_ERR_INVALID_ARGUMENT;
+	aadlen = d->cipher == NULL ? 0 : d->aadlen;
+	/* Pad so that what is encrypted is a multiple of the block size:
+	 * with AAD the length field is not encrypted (RFC 5647 s. 7.2). */
+	padlen = d->block - ((aadlen ? 0 : 4) + 1 + len) % d->block;
+	if (padlen < MIN_PADDING)
+		padlen += d->block;
+	plen = 1 + len + padlen;
+	total = 4 + plen + (d->cipher == NULL ? 0 : d->authlen);
+	if ((r = wbuf_reserve(&pk->out, total, &p)) != 0)
+		return r;
+	pc_put_u32(p, (uint32_t)plen);
+	p[4] = (uint8_t)padlen;
+	memcpy(p + 5, payload, len);
+	rand_bytes(p + 5 + len, padlen);
+
+	if (d->cipher == NULL) {
+		/* no encryption before the first NEWKEYS */
+	} else if (d->mac == NULL) {
+		/* AEAD: the tag follows the packet */
+		r = cipher_crypt(d->cctx, d->seqnr, p, p, plen, 4, d->authlen);
+	} else if (mac_is_etm(d->mac)) {
+		/* encrypt-then-MAC over length || ciphertext */
+		if ((r = cipher_crypt(d->cctx, d->seqnr, p, p, plen, 4,
+		    0)) == 0)
+			r = mac_compute(d->mctx, d->seqnr, p, 4 + plen,
+			    p + 4 + plen);
+	} else {
+		/* MAC over the plaintext packet, then encrypt it all */
+		if ((r = mac_compute(d->mctx, d->seqnr, p, 4 + plen,
+		    p + 4 + plen)) == 0)
+			r = cipher_crypt(d->cctx, d->seqnr, p, p, 4 + plen,
+			    0, 0);
+	}
+	if (r != 0) {
+		/* Never leave a half-made packet in the output. */
+		pc_wipe(p, total);
+		(void)!wbuf_consume_end(&pk->out, total);
+		return r;
+	}
+	dir_account(d, 4 + plen);
+	return 0;
+}
+
+/* Learn the length of the next packet, decrypting what that needs. */
+static int
+read_length(struct packet *pk)
+{
+	struct packet_dir *d = &pk->dir[PACKET_RX];
+	size_t avail = wbuf_len(&pk->in);
+	uint8_t *p = wbuf_mutable_ptr(&pk->in);
+	uint32_t plen;
+	int r;
+
+	if (d->cipher == NULL || d->aadlen != 0) {
+		if (avail < 4)
+			return PC_ERR_AGAIN;
+		if (d->len_encrypted) {
+			/* chacha20-poly1305: the length is encrypted */
+			if ((r = cipher_get_length(d->cctx, &plen, d->seqnr,
+			    p, avail)) != 0)
+				return r;
+		} else
+			plen = pc_get_u32(p);
+	} else {
+		/* Encrypted length: decrypt the first block in place. */
+		if (avail < d->block)
+			return PC_ERR_AGAIN;
+		if ((r = cipher_crypt(d->cctx, d->seqnr, p, p, d->block, 0,
+		    0)) != 0)
+			return r;
+		plen = pc_get_u32(p);
+	}
+	if (plen < 1 + MIN_PADDING || plen > PACKET_MAX_SIZE) {
+		debug("packet length %u out of range", plen);
+		return PC_ERR_PACKET_TOO_LARGE;
+	}
+	if (((d->cipher != NULL && d->aadlen) ? plen : 4 + plen) %
+	    d->block != 0) {
+		debug("packet length %u not a multiple of block size %zu",
+		    plen, d->block);
+		return PC_ERR_BAD_PADDING;
+	}
+	pk->rx_packlen = plen;
+	return 0;
+}
+
+int
+packet_read(struct packet *pk, const uint8_t **payload, size_t *lenp)
+{
+	struct packet_dir *d = &pk->dir[PACKET_RX];
+	size_t total, authlen, padlen, plen;
+	uint8_t *p;
+	int r;
+
+	*payload = NULL;
+	*lenp = 0;
+	if (pk->rx_consume != 0) {
+		if ((r = wbuf_consume(&pk->in, pk->rx_consume)) != 0)
+			return r;
+		pk->rx_consume = 0;
+	}
+	if (pk->rx_packlen == 0 && (r = read_length(pk)) != 0)
+		return r;
+	plen = pk->rx_packlen;
+	authlen = d->cipher == NULL ? 0 : d->authlen;
+	total = 4 + plen + authlen;
+	if (wbuf_len(&pk->in) < total)
+		return PC_ERR_AGAIN;
+	p = wbuf_mutable_ptr(&pk->in);
+
+	if (d->cipher == NULL) {
+		r = 0;
+	} else if (d->mac == NULL) {
+		/* AEAD: the tag is checked before anything is decrypted */
+		r = cipher_crypt(d->cctx, d->seqnr, p, p, plen, 4, authlen);
+	} else if (mac_is_etm(d->mac)) {
+		if ((r = mac_verify(d->mctx, d->seqnr, p, 4 + plen,
+		    p + 4 + plen)) == 0)
+			r = cipher_crypt(d->cctx, d->seqnr, p, p, plen, 4, 0);
+	} else {
+		/* The first block was decrypted by read_length. */
+		if ((r = cipher_crypt(d->cctx, d->seqnr, p + d->block,
+		    p + d->block, 4 + plen - d->block, 0, 0)) == 0)
+			r = mac_verify(d->mctx, d->seqnr, p, 4 + plen,
+			    p + 4 + plen);
+	}
+	if (r != 0)
+		return r;
+	padlen = p[4];
+	if (padlen < MIN_PADDING || padlen >= plen) {
+		debug("bad padding length %zu for packet length %zu",
+		    padlen, plen);
+		return PC_ERR_BAD_PADDING;
+	}
+	if (plen - 1 - padlen == 0)
+		return PC_ERR_PROTOCOL;	/* no message type */
+	*payload = p + 5;
+	*lenp = plen - 1 - padlen;
+	pk->rx_consume = total;
+	pk->rx_packlen = 0;
+	dir_account(d, 4 + plen);
+	return 0;
+}
