@@ -202,6 +202,7 @@ tamper(const char *name)
 			assert_memory_equal(out, poison, sizeof(out));
 			/* In place: the ciphertext stays as it was. */
 			memcpy(out, bad, sizeof(out));
+			cipher_ctx_free(enc);
 			cipher_ctx_free(dec);
 			ctx_pair(c, &enc, &dec);
 			assert_int_equal(cipher_crypt(dec, 9, out, out, 64, 4,
