@@ -9,8 +9,12 @@
  *
  * The EVP_MAC_CTX is keyed once in mac_ctx_new().  Each packet calls
  * EVP_MAC_init() with a NULL key, which re-initialises HMAC with the same
- * key from the inner and outer states OpenSSL kept, without allocating or
- * hashing the key pads again.
+ * key from the inner and outer states OpenSSL kept, without hashing the
+ * key pads again.  Our code allocates nothing per packet; OpenSSL 3.0
+ * itself still makes two small allocations per packet inside that re-init
+ * (EVP_MD_CTX_copy_ex duplicates the provider's digest state; measured
+ * with valgrind: 200 more allocations for 100 more packets), which no
+ * EVP interface of 3.0 avoids.
  */
 #include <stdlib.h>
 #include <string.h>

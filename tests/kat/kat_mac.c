@@ -112,46 +112,58 @@ static const char big_key_data_2202[] =
 static const struct rfc_vector rfc_vectors[] = {
 	{ DIGEST_SHA256, "4231 #1", FILL_REPEAT, 0x0b, 20, NULL,
 	    FILL_TEXT, 0, 0, "Hi There",
-	    "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7" },
+	    "b0344c61d8db38535ca8afceaf0bf12b"
+	    "881dc200c9833da726e9376c2e32cff7" },
 	{ DIGEST_SHA256, "4231 #2", FILL_TEXT, 0, 0, "Jefe",
 	    FILL_TEXT, 0, 0, "what do ya want for nothing?",
-	    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843" },
+	    "5bdcc146bf60754e6a042426089575c7"
+	    "5a003f089d2739839dec58b964ec3843" },
 	{ DIGEST_SHA256, "4231 #3", FILL_REPEAT, 0xaa, 20, NULL,
 	    FILL_REPEAT, 0xdd, 50, NULL,
-	    "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe" },
+	    "773ea91e36800e46854db8ebd09181a7"
+	    "2959098b3ef8c122d9635514ced565fe" },
 	{ DIGEST_SHA256, "4231 #4", FILL_COUNT, 0x01, 25, NULL,
 	    FILL_REPEAT, 0xcd, 50, NULL,
-	    "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b" },
+	    "82558a389a443c0ea4cc819899f2083a"
+	    "85f0faa3e578f8077a2e3ff46729665b" },
 	{ DIGEST_SHA256, "4231 #6", FILL_REPEAT, 0xaa, 131, NULL,
 	    FILL_TEXT, 0, 0, big_key_first,
-	    "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54" },
+	    "60e431591ee0b67f0d8a26aacbf5b77f"
+	    "8e0bc6213728c5140546040f0ee37f54" },
 	{ DIGEST_SHA256, "4231 #7", FILL_REPEAT, 0xaa, 131, NULL,
 	    FILL_TEXT, 0, 0, big_key_data_4231,
-	    "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2" },
+	    "9b09ffa71b942fcb27635fbcd5b0e944"
+	    "bfdc63644f0713938a7f51535c3a35e2" },
 	{ DIGEST_SHA512, "4231 #1", FILL_REPEAT, 0x0b, 20, NULL,
 	    FILL_TEXT, 0, 0, "Hi There",
 	    "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cde"
-	    "daa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854" },
+	    "daa833b7d6b8a702038b274eaea3f4e4"
+	    "be9d914eeb61f1702e696c203a126854" },
 	{ DIGEST_SHA512, "4231 #2", FILL_TEXT, 0, 0, "Jefe",
 	    FILL_TEXT, 0, 0, "what do ya want for nothing?",
 	    "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
-	    "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737" },
+	    "9758bf75c05a994a6d034f65f8f0e6fd"
+	    "caeab1a34d4a6b4b636e070a38bce737" },
 	{ DIGEST_SHA512, "4231 #3", FILL_REPEAT, 0xaa, 20, NULL,
 	    FILL_REPEAT, 0xdd, 50, NULL,
 	    "fa73b0089d56a284efb0f0756c890be9b1b5dbdd8ee81a3655f83e33b2279d39"
-	    "bf3e848279a722c806b485a47e67c807b946a337bee8942674278859e13292fb" },
+	    "bf3e848279a722c806b485a47e67c807"
+	    "b946a337bee8942674278859e13292fb" },
 	{ DIGEST_SHA512, "4231 #4", FILL_COUNT, 0x01, 25, NULL,
 	    FILL_REPEAT, 0xcd, 50, NULL,
 	    "b0ba465637458c6990e5a8c5f61d4af7e576d97ff94b872de76f8050361ee3db"
-	    "a91ca5c11aa25eb4d679275cc5788063a5f19741120c4f2de2adebeb10a298dd" },
+	    "a91ca5c11aa25eb4d679275cc5788063"
+	    "a5f19741120c4f2de2adebeb10a298dd" },
 	{ DIGEST_SHA512, "4231 #6", FILL_REPEAT, 0xaa, 131, NULL,
 	    FILL_TEXT, 0, 0, big_key_first,
 	    "80b24263c7c1a3ebb71493c1dd7be8b49b46d1f41b4aeec1121b013783f8f352"
-	    "6b56d037e05f2598bd0fd2215d6a1e5295e64f73f63f0aec8b915a985d786598" },
+	    "6b56d037e05f2598bd0fd2215d6a1e52"
+	    "95e64f73f63f0aec8b915a985d786598" },
 	{ DIGEST_SHA512, "4231 #7", FILL_REPEAT, 0xaa, 131, NULL,
 	    FILL_TEXT, 0, 0, big_key_data_4231,
 	    "e37b6a775dc87dbaa4dfa9f96e5e3ffddebd71f8867289865df5a32d20cdc944"
-	    "b6022cac3c4982b10d5eeb55c3e4de15134676fb6de0446065c97440fa8c6a58" },
+	    "b6022cac3c4982b10d5eeb55c3e4de15"
+	    "134676fb6de0446065c97440fa8c6a58" },
 	{ DIGEST_SHA1, "2202 #1", FILL_REPEAT, 0x0b, 20, NULL,
 	    FILL_TEXT, 0, 0, "Hi There",
 	    "b617318655057264e28bc0b6fb378c8ef146be00" },
