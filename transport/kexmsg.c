@@ -89,7 +89,7 @@ exchange_hash(struct tp *t, const struct wbuf *ks,
 
 /*
  * Read a peer's public value: a string, or for DH an mpint that must be
- * non-negative and minimal.  *p/*len is the raw field body.
+ * non-negative and minimal.  (*p, *len) is the raw field body.
  */
 static int
 get_public(const struct kex_alg *alg, struct wbuf *m, const uint8_t **p,

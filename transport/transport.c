@@ -3,6 +3,7 @@
  * message gate, KEXINIT and NEWKEYS, strict kex, ext-info, ping, rekeying
  * and the queue that holds upper-layer messages during a key exchange.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
