@@ -43,7 +43,8 @@ const char *log_facility_name(int facility);
 
 void	pc_log(enum log_level l, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-void	pc_logv(enum log_level l, const char *fmt, va_list ap);
+void	pc_logv(enum log_level l, const char *fmt, va_list ap)
+	    __attribute__((format(printf, 2, 0)));
 
 #define fatal_log(...)	pc_log(LOG_LEVEL_FATAL, __VA_ARGS__)
 #define error(...)	pc_log(LOG_LEVEL_ERROR, __VA_ARGS__)
