@@ -86,8 +86,7 @@ portcullis-keygen: $(OBJ)/daemon/keygen_main.o $(DAEMON_OBJS) build/libcore.a
 build/tests/%: tests/%.c $(TEST_HELPERS:%.c=$(OBJ)/%.o) $(DAEMON_OBJS) build/libcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(ALL_LDFLAGS) -o $@ \
-		$(filter %.c %.o %.a,$^) \
-			$(CMOCKA_LIBS) $(LIBS_CONF)
+		$(filter %.c %.o %.a,$^) $(CMOCKA_LIBS) $(LIBS_CONF)
 build/san-tests/%: tests/%.c $(TEST_HELPERS:%.c=$(SAN)/%.o) build/san-libcore.a
 	@mkdir -p $(dir $@)
 	$(SAN_CC) $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(ALL_CFLAGS)) $(SAN_FLAGS) \

@@ -43,9 +43,8 @@ static const char *const err_msgs[PC_ERR_NUM] = {
 const char *
 pc_strerror(int err)
 {
-	int i = -err;
-
-	if (i < 0 || i >= PC_ERR_NUM || err_msgs[i] == 0)
+	/* Range-check before negating: -INT_MIN overflows. */
+	if (err > 0 || err <= -PC_ERR_NUM || err_msgs[-err] == 0)
 		return "unknown error";
-	return err_msgs[i];
+	return err_msgs[-err];
 }

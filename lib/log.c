@@ -19,6 +19,8 @@ static struct log_settings cur = {
 };
 static char prefix[64];
 
+static void	sanitise(char *);
+
 static const struct {
 	const char *name;
 	enum log_level level;
@@ -76,6 +78,8 @@ void
 log_set_prefix(const char *p)
 {
 	snprintf(prefix, sizeof(prefix), "%s", p == NULL ? "" : p);
+	/* A prefix may carry a user or host name: filter it too. */
+	sanitise(prefix);
 }
 
 int

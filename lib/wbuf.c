@@ -165,13 +165,22 @@ wbuf_reserve(struct wbuf *b, size_t len, uint8_t **pp)
 		return PC_ERR_INVALID_ARGUMENT;
 	if (len > b->max || wbuf_len(b) > b->max - len)
 		return PC_ERR_NO_BUFFER_SPACE;
-	/* Slide the unread data to the front when that makes room. */
-	if (b->off > 0 && b->size + len > b->alloc) {
+	/* No object may exceed PTRDIFF_MAX bytes (C11 6.5.6). */
+	if (len > (size_t)PTRDIFF_MAX ||
+	    wbuf_len(b) > (size_t)PTRDIFF_MAX - len)
+		return PC_ERR_NO_BUFFER_SPACE;
+	/*
+	 * Slide the unread data to the front when that makes room.  The
+	 * test is written as a subtraction (alloc >= size always) because
+	 * size + len can wrap when max is near SIZE_MAX.
+	 */
+	if (b->off > 0 && len > b->alloc - b->size) {
 		memmove(b->d, b->d + b->off, b->size - b->off);
 		pc_wipe(b->d + (b->size - b->off), b->off);
 		b->size -= b->off;
 		b->off = 0;
 	}
+	/* Cannot wrap: either off is 0 or the data fits in alloc. */
 	need = b->size + len;
 	if (need > b->alloc) {
 		nalloc = b->alloc < WBUF_CHUNK ? WBUF_CHUNK : b->alloc;
@@ -190,7 +199,8 @@ wbuf_reserve(struct wbuf *b, size_t len, uint8_t **pp)
 		b->d = nd;
 		b->alloc = nalloc;
 	}
-	if (pp != NULL)
+	/* d is still NULL after a zero-length reserve on an empty buffer. */
+	if (pp != NULL && b->d != NULL)
 		*pp = b->d + b->size;
 	b->size += len;
 	return 0;
@@ -298,9 +308,10 @@ wbuf_put_mpint(struct wbuf *b, const uint8_t *mag, size_t len)
 		mag++;
 		len--;
 	}
-	if (len > WBUF_MAX_MPINT_BYTES)
-		return PC_ERR_BIGNUM_TOO_LARGE;
 	pad = (len > 0 && (mag[0] & 0x80) != 0) ? 1 : 0;
+	/* The same limit wbuf_get_mpint() applies, sign byte included. */
+	if (len > WBUF_MAX_MPINT_BYTES - pad)
+		return PC_ERR_BIGNUM_TOO_LARGE;
 	if ((r = wbuf_reserve(b, 4 + pad + len, &dst)) != 0)
 		return r;
 	pc_put_u32(dst, (uint32_t)(len + pad));
