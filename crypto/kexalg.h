@@ -89,7 +89,8 @@ const struct kex_dh_group *kexalg_modp_group(int number);
  * kexalg_moduli_clear).  Returns PC_ERR_NOT_FOUND for comments and blank
  * lines, PC_ERR_INVALID_FORMAT for a malformed line, or for a line that is
  * not a safe prime that passed Miller-Rabin, or whose stated size does not
- * match the modulus.
+ * match the modulus, or whose modulus is even, over KEXALG_DH_GRP_MAX bits,
+ * or whose generator is not in 1 < g < p - 1.
  */
 struct kex_moduli_entry {
 	struct kex_dh_group grp;

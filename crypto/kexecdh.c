@@ -321,7 +321,9 @@ kexecdh_fixed_key(const struct kexecdh_curve_info *ci, const uint8_t *priv,
 	r = 0;
  out:
 	EVP_PKEY_CTX_free(ctx);
-	OSSL_PARAM_free(params);	/* the builder copied d: clear it */
+	/* d is in the secure heap, so the builder's copy is too: freeing
+	 * it clears it. */
+	OSSL_PARAM_free(params);
 	OSSL_PARAM_BLD_free(bld);
 	BN_clear_free(d);
 	BN_CTX_free(bnctx);
