@@ -59,7 +59,19 @@ struct kex_alg {
 	int (*client_decaps)(struct kexalg_state *st,
 	    const uint8_t *server_pub, size_t server_len,
 	    struct wbuf *shared);
+	/* Method parameters the operations read (the ECDH curve); not for
+	 * the transport.  NULL when the method needs none. */
+	const void *impl;
 };
+
+/*
+ * Errors from the three operations: PC_ERR_KEX_INVALID when the peer's
+ * value is refused (wrong length, not on the curve, out of range, or a
+ * shared secret that is all zero), PC_ERR_INVALID_ARGUMENT for a missing or
+ * unusable group, PC_ERR_LIBCRYPTO, PC_ERR_ALLOC, or a wbuf error.  On
+ * failure nothing is left appended to client_pub, server_pub or shared.
+ * Secrets never outlive the call except in *stp.
+ */
 
 const struct kex_alg *kexalg_by_name(const char *name);	/* NULL: unknown */
 /* Comma-separated lists for sshd_config and -Q kex (without the
@@ -77,7 +89,8 @@ const struct kex_dh_group *kexalg_modp_group(int number);
  * kexalg_moduli_clear).  Returns PC_ERR_NOT_FOUND for comments and blank
  * lines, PC_ERR_INVALID_FORMAT for a malformed line, or for a line that is
  * not a safe prime that passed Miller-Rabin, or whose stated size does not
- * match the modulus.
+ * match the modulus, or whose modulus is even, over KEXALG_DH_GRP_MAX bits,
+ * or whose generator is not in 1 < g < p - 1.
  */
 struct kex_moduli_entry {
 	struct kex_dh_group grp;
@@ -86,5 +99,39 @@ struct kex_moduli_entry {
 int	kexalg_moduli_parse_line(const char *line,
 	    struct kex_moduli_entry *out) PC_WUR;
 void	kexalg_moduli_clear(struct kex_moduli_entry *e);
+
+/* Longest moduli line we read (an 8192-bit modulus takes about 2100). */
+#define KEXALG_MODULI_LINE_MAX	8192
+/* moduli(5) fields (OpenSSH's dh.h). */
+#define KEXALG_MODULI_TYPE_SAFE		2	/* p = 2q + 1 */
+#define KEXALG_MODULI_TESTS_COMPOSITE	0x01
+#define KEXALG_MODULI_TESTS_MILLER_RABIN 0x04
+
+/*
+ * Group exchange bounds (RFC 4419 s. 3, RFC 8270): the limits OpenSSH's
+ * sshd applies to SSH_MSG_KEX_DH_GEX_REQUEST.
+ */
+#define KEXALG_DH_GRP_MIN	2048
+#define KEXALG_DH_GRP_MAX	8192
+
+/*
+ * Check a client's (min, n, max) and clamp them to [KEXALG_DH_GRP_MIN,
+ * KEXALG_DH_GRP_MAX] for kexalg_gex_choose.  PC_ERR_RANGE unless
+ * min <= n <= max and max >= KEXALG_DH_GRP_MIN (as OpenSSH's kexgexs.c).
+ * The exchange hash takes the values as received, not the clamped ones.
+ */
+int	kexalg_gex_bounds(uint32_t min, uint32_t want, uint32_t max,
+	    uint32_t *min_out, uint32_t *want_out, uint32_t *max_out) PC_WUR;
+/*
+ * Choose a group from parsed moduli (OpenSSH's choose_dh): among the
+ * entries with min <= bits <= max, the smallest size >= want, else the
+ * largest size below it; uniformly at random among entries of that size.
+ * With none, the RFC 3526 fallback (dh_new_group_fallback): group 14 if
+ * max < 3072, group 16 if max < 6144, else group 18.  *out is borrowed
+ * from list or static.
+ */
+int	kexalg_gex_choose(const struct kex_moduli_entry *list, size_t n,
+	    uint32_t min, uint32_t want, uint32_t max,
+	    const struct kex_dh_group **out) PC_WUR;
 
 #endif /* PC_KEXALG_H */
