@@ -80,10 +80,9 @@ keyfmt_dearmour(const uint8_t *data, size_t len, struct wbuf *out)
 	p += blen;
 	/* One line per iteration; each consumes at least one byte. */
 	while (p < end) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
-			r = PC_ERR_KEY_FORMAT;	/* no line end */
-			goto out;
-		}
+		/* The last line may lack its line end. */
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
 		llen = (size_t)(nl - p);
 		if (llen > 0 && p[llen - 1] == '\r')
 			llen--;
@@ -92,7 +91,7 @@ keyfmt_dearmour(const uint8_t *data, size_t len, struct wbuf *out)
 			if (llen == strlen(KEYFMT_END) &&
 			    memcmp(p, KEYFMT_END, llen) == 0) {
 				done = 1;
-				p = nl + 1;
+				p = nl;
 				break;
 			}
 			if ((r = wbuf_put(&b64, p, llen)) != 0)
@@ -101,7 +100,7 @@ keyfmt_dearmour(const uint8_t *data, size_t len, struct wbuf *out)
 			r = PC_ERR_KEY_FORMAT;	/* junk after BEGIN */
 			goto out;
 		}
-		p = nl + 1;
+		p = nl < end ? nl + 1 : end;
 	}
 	if (!done) {
 		r = PC_ERR_KEY_FORMAT;
