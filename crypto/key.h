@@ -40,9 +40,15 @@ struct pc_key;
 /* Key type from its blob name ("ssh-ed25519", "ecdsa-sha2-nistp256",
  * "ssh-rsa"), KEY_UNSPEC if unknown. */
 enum key_type key_type_from_name(const char *name);
-/* Key type from a short name for keygen -t: ed25519, ecdsa, rsa. */
+/* Key type from a short name for keygen -t: ed25519, ecdsa, rsa.  bits
+ * (may be NULL) is -b: 0 picks the default, which is written back; a size
+ * the type does not have gives KEY_UNSPEC. */
 enum key_type key_type_from_short_name(const char *name, unsigned *bits);
 const char *key_type_name(enum key_type t);	/* blob name */
+/* "ED25519", "ECDSA", "RSA" as ssh-keygen -l shows them. */
+const char *key_type_label(enum key_type t);
+/* Bits of a key of type t (RSA: the default size). */
+unsigned key_bits_for_type(enum key_type t);
 enum key_type key_get_type(const struct pc_key *k);
 const char *key_name(const struct pc_key *k);	/* blob name */
 unsigned key_bits(const struct pc_key *k);
@@ -60,11 +66,16 @@ const char *key_sigalg_supported_list(void);
 int	key_generate(enum key_type t, unsigned bits, struct pc_key **kp) PC_WUR;
 void	key_free(struct pc_key *k);
 
-/* Public key blob, RFC 4253 s. 6.6. */
+/* Public key blob, RFC 4253 s. 6.6.  Parsing checks the key (EC point on
+ * its curve, RSA modulus of KEY_RSA_MIN_BITS or more) and refuses
+ * trailing data. */
 int	key_from_blob(const uint8_t *blob, size_t len,
 	    struct pc_key **kp) PC_WUR;
 int	key_to_blob(const struct pc_key *k, struct wbuf *out) PC_WUR;
-/* "type base64 [comment]" as in authorized_keys and .pub files. */
+/* "type base64 [comment]" as in authorized_keys and .pub files (no
+ * options; a trailing newline is ignored on input and not written on
+ * output).  *comment (if comment is not NULL) is caller-freed, "" if
+ * none. */
 int	key_from_public_line(const char *line, struct pc_key **kp,
 	    char **comment) PC_WUR;
 int	key_to_public_line(const struct pc_key *k, const char *comment,
@@ -88,7 +99,11 @@ int	key_write_private(const struct pc_key *k, const char *comment,
 int	key_sign(const struct pc_key *k, const char *sigalg,
 	    const uint8_t *data, size_t len, struct wbuf *sig) PC_WUR;
 /* Verify a signature blob.  If sigalg is not NULL the blob's algorithm
- * must equal it.  PC_ERR_SIGNATURE_INVALID on a bad signature. */
+ * must equal it; if NULL, any algorithm of the key's type except the
+ * SHA-1 "ssh-rsa" is accepted.  PC_ERR_SIGNATURE_INVALID on a bad
+ * signature or algorithm; a malformed blob gives the wbuf parse error
+ * (PC_ERR_MSG_INCOMPLETE, PC_ERR_TRAILING_DATA, ...).  On a key_sign
+ * error nothing is appended to sig. */
 int	key_verify(const struct pc_key *k, const char *sigalg,
 	    const uint8_t *data, size_t len, const uint8_t *sig,
 	    size_t siglen) PC_WUR;
