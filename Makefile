@@ -17,7 +17,7 @@ WERROR ?=
 OPT ?= -O2 -g
 BASE_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(WERROR) -fno-strict-aliasing \
 	-D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE -MMD -MP
-INCS = -I$(TOP) -I$(TOP)/lib -I$(TOP)/crypto -I$(TOP)/transport \
+INCS = -I$(TOP) -I$(TOP)/tests/common -I$(TOP)/lib -I$(TOP)/crypto -I$(TOP)/transport \
 	-I$(TOP)/auth -I$(TOP)/channels -I$(TOP)/policy -I$(TOP)/daemon
 ALL_CFLAGS = $(BASE_CFLAGS) $(CFLAGS_CONF) $(CFLAGS) $(INCS) \
 	$(CPPFLAGS_CONF) $(CPPFLAGS)

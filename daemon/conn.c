@@ -181,10 +181,14 @@ transport_failed(struct conn *c, int r)
 		logit("banner exchange: Connection from %s port %d: "
 		    "invalid format", c->addr, c->port);
 		break;
-	case PC_ERR_NO_ALGORITHM_MATCH:
-		logit("Unable to negotiate with %s port %d: no matching "
-		    "algorithm found [preauth]", c->addr, c->port);
+	case PC_ERR_NO_ALGORITHM_MATCH: {
+		const char *offer, *what = tp_nomatch(c->t, &offer);
+
+		logit("Unable to negotiate with %s port %d: no matching %s "
+		    "found. Their offer: %s [preauth]", c->addr, c->port,
+		    what, offer);
 		break;
+	}
 	case PC_ERR_MAC_INVALID:
 		logit("Corrupted MAC on input from %s port %d; "
 		    "disconnecting [preauth]", c->addr, c->port);

@@ -128,32 +128,31 @@ first_name(const char *list, char *out, size_t outlen)
 
 int
 kex_negotiate(const struct kexinit *c, const struct kexinit *s, int initial,
-    struct kex_choice *out, const char **what)
+    struct kex_choice *out, int *what)
 {
 	char name[KEX_MAX_ALG_NAME], c0[KEX_MAX_ALG_NAME];
 	char s0[KEX_MAX_ALG_NAME];
 	int d, r;
 
 	memset(out, 0, sizeof(*out));
-	*what = NULL;
+	*what = -1;
 	if ((r = kex_match_list(c->list[KEX_PROP_KEX], s->list[KEX_PROP_KEX],
 	    name, sizeof(name))) != 0 ||
 	    (out->kex = kexalg_by_name(name)) == NULL) {
-		*what = "kex algorithm";
+		*what = KEX_PROP_KEX;
 		return PC_ERR_NO_ALGORITHM_MATCH;
 	}
 	if ((r = kex_match_list(c->list[KEX_PROP_HOSTKEY],
 	    s->list[KEX_PROP_HOSTKEY], out->hostkey_alg,
 	    sizeof(out->hostkey_alg))) != 0) {
-		*what = "host key algorithm";
+		*what = KEX_PROP_HOSTKEY;
 		return PC_ERR_NO_ALGORITHM_MATCH;
 	}
 	for (d = KEX_CTOS; d <= KEX_STOC; d++) {
 		if (kex_match_list(c->list[KEX_PROP_ENC_CTOS + d],
 		    s->list[KEX_PROP_ENC_CTOS + d], name, sizeof(name)) != 0 ||
 		    (out->enc[d] = cipher_by_name(name)) == NULL) {
-			*what = d == KEX_CTOS ? "client to server cipher" :
-			    "server to client cipher";
+			*what = KEX_PROP_ENC_CTOS + d;
 			return PC_ERR_NO_ALGORITHM_MATCH;
 		}
 		/* An AEAD cipher authenticates: no MAC is chosen. */
@@ -162,9 +161,7 @@ kex_negotiate(const struct kexinit *c, const struct kexinit *s, int initial,
 			    s->list[KEX_PROP_MAC_CTOS + d], name,
 			    sizeof(name)) != 0 ||
 			    (out->mac[d] = mac_by_name(name)) == NULL) {
-				*what = d == KEX_CTOS ?
-				    "client to server MAC" :
-				    "server to client MAC";
+				*what = KEX_PROP_MAC_CTOS + d;
 				return PC_ERR_NO_ALGORITHM_MATCH;
 			}
 		}
@@ -172,7 +169,7 @@ kex_negotiate(const struct kexinit *c, const struct kexinit *s, int initial,
 		if (kex_match_list(c->list[KEX_PROP_COMP_CTOS + d],
 		    s->list[KEX_PROP_COMP_CTOS + d], name, sizeof(name)) != 0 ||
 		    strcmp(name, "none") != 0) {
-			*what = "compression";
+			*what = KEX_PROP_COMP_CTOS + d;
 			return PC_ERR_NO_ALGORITHM_MATCH;
 		}
 	}
@@ -196,6 +193,29 @@ kex_negotiate(const struct kexinit *c, const struct kexinit *s, int initial,
 	first_name(s->list[KEX_PROP_HOSTKEY], s0, sizeof(s0));
 	out->guess_wrong |= strcmp(c0, s0) != 0;
 	return 0;
+}
+
+const char *
+kex_proposal_desc(int prop)
+{
+	/* The words OpenSSH uses in "no matching ... found". */
+	switch (prop) {
+	case KEX_PROP_KEX:
+		return "key exchange method";
+	case KEX_PROP_HOSTKEY:
+		return "host key type";
+	case KEX_PROP_ENC_CTOS:
+	case KEX_PROP_ENC_STOC:
+		return "cipher";
+	case KEX_PROP_MAC_CTOS:
+	case KEX_PROP_MAC_STOC:
+		return "MAC";
+	case KEX_PROP_COMP_CTOS:
+	case KEX_PROP_COMP_STOC:
+		return "compression method";
+	default:
+		return "algorithm";
+	}
 }
 
 int

@@ -66,12 +66,14 @@ int	kexinit_build(struct wbuf *out,
  * Choose the algorithms (RFC 4253 s. 7.1): for each list the first of the
  * client's names that the server also has.  initial says whether this is
  * the first kex, the only one where the strict-kex and ext-info
- * pseudo-algorithms count.  On failure *what names the list that had no
- * match (for the log).
+ * pseudo-algorithms count.  On failure *what is the enum kex_proposal
+ * index of the list that had no match (for the log).
  */
 int	kex_negotiate(const struct kexinit *client,
 	    const struct kexinit *server, int initial, struct kex_choice *out,
-	    const char **what) PC_WUR;
+	    int *what) PC_WUR;
+/* "cipher", "MAC", "key exchange method"...: as OpenSSH logs them. */
+const char *kex_proposal_desc(int prop);
 
 /* First name of list a also in list b (both comma-separated), copied into
  * out; PC_ERR_NO_ALGORITHM_MATCH if none. */

@@ -72,6 +72,8 @@ struct tp {
 	int disconnected;
 	uint32_t peer_reason;
 	char *peer_msg;
+	const char *nomatch_what;	/* after PC_ERR_NO_ALGORITHM_MATCH */
+	char *nomatch_offer;
 };
 
 /* transport.c */

@@ -208,6 +208,7 @@ tp_free(struct tp *t)
 	free(t->server_sig_algs);
 	free(t->peer_server_sig_algs);
 	free(t->peer_msg);
+	free(t->nomatch_offer);
 	key_free(t->peer_hostkey);
 	packet_clear(&t->pk);
 	wbuf_clear(&t->my_kexinit);
@@ -366,7 +367,7 @@ recv_kexinit(struct tp *t, const uint8_t *payload, size_t len)
 {
 	struct kexinit mine, peer;
 	const struct kexinit *c, *s;
-	const char *what = NULL;
+	int what = -1;
 	/* The sequence number this KEXINIT had (already incremented). */
 	uint32_t seqnr = t->pk.dir[PACKET_RX].seqnr - 1;
 	int r;
@@ -388,13 +389,13 @@ recv_kexinit(struct tp *t, const uint8_t *payload, size_t len)
 	c = t->role == TP_SERVER ? &peer : &mine;
 	s = t->role == TP_SERVER ? &mine : &peer;
 	if ((r = kex_negotiate(c, s, t->initial, &t->choice, &what)) != 0) {
-		error("no matching %s found: client %s server %s", what,
-		    strcmp(what, "kex algorithm") == 0 ? c->list[KEX_PROP_KEX] :
-		    strcmp(what, "host key algorithm") == 0 ?
-		    c->list[KEX_PROP_HOSTKEY] : "(see kexinit)",
-		    strcmp(what, "kex algorithm") == 0 ? s->list[KEX_PROP_KEX] :
-		    strcmp(what, "host key algorithm") == 0 ?
-		    s->list[KEX_PROP_HOSTKEY] : "(see kexinit)");
+		/* Kept for the caller's log line, with the peer's offer. */
+		t->nomatch_what = kex_proposal_desc(what);
+		free(t->nomatch_offer);
+		t->nomatch_offer = strdup(what >= 0 ? peer.list[what] : "");
+		debug("no matching %s found: client %s server %s",
+		    t->nomatch_what, what >= 0 ? c->list[what] : "",
+		    what >= 0 ? s->list[what] : "");
 		goto out;
 	}
 	if (t->initial) {
@@ -874,4 +875,11 @@ const char *
 tp_peer_disconnect_msg(const struct tp *t)
 {
 	return t->peer_msg ? t->peer_msg : "";
+}
+
+const char *
+tp_nomatch(const struct tp *t, const char **offer)
+{
+	*offer = t->nomatch_offer ? t->nomatch_offer : "";
+	return t->nomatch_what ? t->nomatch_what : "algorithm";
 }

@@ -95,5 +95,8 @@ const char *tp_server_sig_algs(const struct tp *t);
 /* The peer's disconnect reason and message after PC_ERR_PEER_DISCONNECTED */
 uint32_t tp_peer_disconnect_reason(const struct tp *t);
 const char *tp_peer_disconnect_msg(const struct tp *t);
+/* After PC_ERR_NO_ALGORITHM_MATCH: what had no match ("cipher", "MAC",
+ * ...) and, in *offer, the peer's list for it (borrowed). */
+const char *tp_nomatch(const struct tp *t, const char **offer);
 
 #endif /* PC_TRANSPORT_H */
