@@ -515,7 +515,7 @@ test_include_absolute(void **state)
 	assert_true((fd = mkstemp(path)) >= 0);
 	assert_non_null(f = fdopen(fd, "w"));
 	fprintf(f, "Include /nonexistent-portcullis-dir/*.conf\n"
-	    "Include %s/" D "include.d/20-second.conf\n", cwd);
+	    "Include %s/" D "included/20-second.conf\n", cwd);
 	fclose(f);
 	servconf_init(&cfg);
 	log_capture();
@@ -536,7 +536,7 @@ test_include_error_location(void **state)
 	assert_int_equal(servconf_load(&cfg, D "include_bad.conf"),
 	    PC_ERR_CONFIG);
 	/* The error names the included file and its own line. */
-	assert_log_has("include.d/bad-1.inc line 3: Bad configuration "
+	assert_log_has("included/bad-1.inc line 3: Bad configuration "
 	    "option: Frobnicate");
 	servconf_clear(&cfg);
 }
