@@ -15,7 +15,7 @@ WARN = -Wall -Wextra -Wformat=2 -Wpointer-arith -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 WERROR ?=
 OPT ?= -O2 -g
-BASE_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(WERROR) -fno-strict-aliasing \
+BASE_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(OPT) $(WARN) $(WERROR) -fno-strict-aliasing \
 	-D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE -MMD -MP
 INCS = -I$(TOP) -I$(TOP)/tests/common -I$(TOP)/lib -I$(TOP)/crypto -I$(TOP)/transport \
 	-I$(TOP)/auth -I$(TOP)/channels -I$(TOP)/policy -I$(TOP)/daemon
