@@ -45,7 +45,7 @@ SAN_TEST_BINS = $(TEST_SRCS:%.c=build/san-%)
 PROGS = portcullisd portcullis-keygen
 
 .PHONY: all deps deps-check run check check-unit check-san check-integration \
-	install clean distclean bench
+	install clean distclean
 all: $(PROGS)
 
 deps:
@@ -109,23 +109,23 @@ check: deps-check
 check-unit: all test-bins
 	@build-aux/run-tests.sh --no-integration $(TEST_BINS) --
 
-bench: deps-check all
-	@tests/bench/bench.sh
-
 install: all
 	install -d $(DESTDIR)$(sbindir) $(DESTDIR)$(bindir) \
-		$(DESTDIR)$(mandir)/man5 $(DESTDIR)$(mandir)/man8
+		$(DESTDIR)$(mandir)/man1 $(DESTDIR)$(mandir)/man5 \
+		$(DESTDIR)$(mandir)/man8 $(DESTDIR)/lib/systemd/system \
+		$(DESTDIR)$(PC_SYSCONFDIR)
 	install -m 0755 portcullisd $(DESTDIR)$(sbindir)/portcullisd
 	install -m 0755 portcullis-keygen $(DESTDIR)$(bindir)/portcullis-keygen
 	install -m 0644 docs/portcullisd.8 $(DESTDIR)$(mandir)/man8/
 	install -m 0644 docs/portcullisd_config.5 $(DESTDIR)$(mandir)/man5/
-	install -m 0644 docs/portcullis-keygen.1 $(DESTDIR)$(mandir)/man1/ 2>/dev/null || \
-		{ install -d $(DESTDIR)$(mandir)/man1 && \
-		  install -m 0644 docs/portcullis-keygen.1 $(DESTDIR)$(mandir)/man1/; }
-	install -d $(DESTDIR)/lib/systemd/system $(DESTDIR)$(PC_SYSCONFDIR)
-	install -m 0644 etc/portcullisd.service $(DESTDIR)/lib/systemd/system/
+	install -m 0644 docs/portcullis-keygen.1 $(DESTDIR)$(mandir)/man1/
+	sed 's|/usr/sbin/portcullisd|$(sbindir)/portcullisd|g' \
+		etc/portcullisd.service > build/portcullisd.service
+	install -m 0644 build/portcullisd.service \
+		$(DESTDIR)/lib/systemd/system/portcullisd.service
 	test -e $(DESTDIR)$(PC_SYSCONFDIR)/sshd_config || \
-		install -m 0644 etc/sshd_config $(DESTDIR)$(PC_SYSCONFDIR)/sshd_config
+		install -m 0644 etc/sshd_config \
+		$(DESTDIR)$(PC_SYSCONFDIR)/sshd_config
 
 clean:
 	rm -rf build $(PROGS)
