@@ -39,6 +39,7 @@ struct server {
 	struct startup *startups;
 	size_t nstartups;
 	int pidfile_written;
+	int served_one;		/* -d: the one connection is done */
 };
 
 static void
@@ -247,6 +248,7 @@ accept_one(struct server *s, int lfd)
 	if (s->o->debug_one) {
 		(void)!conn_serve(fd, fd, s->cs);
 		close(fd);
+		s->served_one = 1;
 		return;
 	}
 	if (should_drop(s)) {
@@ -365,8 +367,7 @@ server_run(const struct server_config *cfg, const struct conn_settings *cs,
 			if (pfd[1 + i].revents & POLLIN)
 				accept_one(&s, s.lfd[i]);
 		}
-		if (o->debug_one && s.nlisten > 0 &&
-		    (pfd[1].revents & POLLIN))
+		if (s.served_one)
 			stop = 1;	/* -d: one connection, then exit */
 	}
 	if (hup)
