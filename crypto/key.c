@@ -516,7 +516,8 @@ key_rsa_set(struct pc_key *k, const struct key_rsa_parts *rp)
 		    dmq1)) != 0)
 			goto out;
 		r = PC_ERR_LIBCRYPTO;
-		if (OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_D, d) != 1 ||
+		if (OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_D,
+		    d) != 1 ||
 		    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_FACTOR1,
 		    p) != 1 ||
 		    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_FACTOR2,

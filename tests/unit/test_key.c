@@ -321,7 +321,8 @@ test_private_write_roundtrip(void **state)
 		assert_true(strncmp(p,
 		    "-----BEGIN OPENSSH PRIVATE KEY-----\n", 36) == 0);
 		for (; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
-			assert_true(nl - p <= 70 || strncmp(p, "-----", 5) == 0);
+			assert_true(nl - p <= 70 ||
+			    strncmp(p, "-----", 5) == 0);
 		assert_string_equal(p, "");
 		assert_int_equal(key_parse_private(wbuf_ptr(&out),
 		    wbuf_len(&out) - 1, &k2, &comment), 0);
