@@ -3,15 +3,15 @@
 
 #include <openssl/evp.h>
 
-#include "digest.h"
+#include "digest_int.h"
 
 struct digest_ctx {
 	enum digest_alg alg;
 	EVP_MD_CTX *md;
 };
 
-static const EVP_MD *
-evp_md(enum digest_alg alg)
+const EVP_MD *
+digest_evp_md(enum digest_alg alg)
 {
 	switch (alg) {
 	case DIGEST_SHA1:
@@ -48,7 +48,7 @@ int
 digest_memory(enum digest_alg alg, const void *p, size_t len, uint8_t *out,
     size_t outlen)
 {
-	const EVP_MD *md = evp_md(alg);
+	const EVP_MD *md = digest_evp_md(alg);
 	unsigned int n = 0;
 
 	if (md == NULL || outlen < digest_len(alg))
@@ -61,7 +61,7 @@ digest_memory(enum digest_alg alg, const void *p, size_t len, uint8_t *out,
 int
 digest_start(enum digest_alg alg, struct digest_ctx **ctxp)
 {
-	const EVP_MD *md = evp_md(alg);
+	const EVP_MD *md = digest_evp_md(alg);
 	struct digest_ctx *ctx;
 
 	*ctxp = NULL;

@@ -22,6 +22,7 @@
 
 #include "base64.h"
 #include "digest.h"
+#include "digest_int.h"
 #include "key.h"
 #include "key_int.h"
 #include "wbuf.h"
@@ -91,23 +92,6 @@ key_is_ecdsa(enum key_type t)
 {
 	return t == KEY_ECDSA_P256 || t == KEY_ECDSA_P384 ||
 	    t == KEY_ECDSA_P521;
-}
-
-static const EVP_MD *
-key_evp_md(enum digest_alg h)
-{
-	switch (h) {
-	case DIGEST_SHA1:
-		return EVP_sha1();
-	case DIGEST_SHA256:
-		return EVP_sha256();
-	case DIGEST_SHA384:
-		return EVP_sha384();
-	case DIGEST_SHA512:
-		return EVP_sha512();
-	default:
-		return NULL;
-	}
 }
 
 /* Key type from a name of len bytes (not NUL-terminated). */
@@ -1120,7 +1104,7 @@ key_evp_sign(const struct pc_key *k, enum digest_alg h, const uint8_t *data,
 		r = PC_ERR_ALLOC;
 		goto out;
 	}
-	if (EVP_DigestSignInit(md, NULL, key_evp_md(h), NULL,
+	if (EVP_DigestSignInit(md, NULL, digest_evp_md(h), NULL,
 	    k->pkey) != 1 ||
 	    EVP_DigestSign(md, NULL, &siglen, data, len) != 1)
 		goto out;
@@ -1150,7 +1134,7 @@ key_evp_verify(const struct pc_key *k, enum digest_alg h,
 
 	if ((md = EVP_MD_CTX_new()) == NULL)
 		return PC_ERR_ALLOC;
-	if (EVP_DigestVerifyInit(md, NULL, key_evp_md(h), NULL,
+	if (EVP_DigestVerifyInit(md, NULL, digest_evp_md(h), NULL,
 	    k->pkey) != 1)
 		goto out;
 	v = EVP_DigestVerify(md, sig, siglen, data, len);

@@ -174,11 +174,12 @@ server_reply(struct tp *t, uint8_t reply_type, const struct kex_dh_group *grp,
 }
 
 /*
- *   byte   SSH_MSG_KEX_ECDH_INIT (or KEXDH_INIT)
+ *   byte   SSH_MSG_KEX_ECDH_INIT / KEXDH_INIT / KEX_DH_GEX_INIT
  *   string Q_C (or mpint e)
  */
 static int
-recv_kem_init(struct tp *t, struct wbuf *m)
+recv_client_public(struct tp *t, struct wbuf *m, uint8_t reply_type,
+    const struct kex_dh_group *grp)
 {
 	const uint8_t *cpub;
 	size_t clen;
@@ -187,8 +188,7 @@ recv_kem_init(struct tp *t, struct wbuf *m)
 	if ((r = get_public(t->choice.kex, m, &cpub, &clen)) != 0 ||
 	    (r = wbuf_get_end(m)) != 0)
 		return r;
-	return server_reply(t, SSH2_MSG_KEX_ECDH_REPLY, t->choice.kex->group,
-	    cpub, clen);
+	return server_reply(t, reply_type, grp, cpub, clen);
 }
 
 /*
@@ -231,24 +231,6 @@ recv_gex_request(struct tp *t, struct wbuf *m)
 		return r;
 	t->expect = SSH2_MSG_KEX_DH_GEX_INIT;
 	return 0;
-}
-
-/*
- *   byte   SSH_MSG_KEX_DH_GEX_INIT
- *   mpint  e
- */
-static int
-recv_gex_init(struct tp *t, struct wbuf *m)
-{
-	const uint8_t *cpub;
-	size_t clen;
-	int r;
-
-	if ((r = get_public(t->choice.kex, m, &cpub, &clen)) != 0 ||
-	    (r = wbuf_get_end(m)) != 0)
-		return r;
-	return server_reply(t, SSH2_MSG_KEX_DH_GEX_REPLY, t->gex_grp,
-	    cpub, clen);
 }
 
 /* ------------------------------------------------------------- client */
@@ -447,11 +429,13 @@ kexmsg_recv(struct tp *t, uint8_t type, struct wbuf *m)
 	if (t->role == TP_SERVER) {
 		switch (type) {
 		case SSH2_MSG_KEX_ECDH_INIT:
-			return recv_kem_init(t, m);
+			return recv_client_public(t, m,
+			    SSH2_MSG_KEX_ECDH_REPLY, t->choice.kex->group);
 		case SSH2_MSG_KEX_DH_GEX_REQUEST:
 			return recv_gex_request(t, m);
 		case SSH2_MSG_KEX_DH_GEX_INIT:
-			return recv_gex_init(t, m);
+			return recv_client_public(t, m,
+			    SSH2_MSG_KEX_DH_GEX_REPLY, t->gex_grp);
 		}
 	} else {
 		switch (type) {
