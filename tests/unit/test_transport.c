@@ -368,7 +368,7 @@ test_new_refuses(void **state)
 	keys = pair_test_hostkeys(&n);
 	server_params(&sp);
 	sp.nhostkeys = 0;
-	t = (struct tp *)&sp;
+	t = (struct tp *)&sp;	/* tp_new must set it to NULL */
 	assert_int_equal(tp_new(&sp, &t), PC_ERR_INVALID_ARGUMENT);
 	assert_null(t);
 	server_params(&sp);
@@ -719,9 +719,8 @@ test_ping(void **state)
 	raw_send(&rc, ping, sizeof(ping));
 	assert_int_equal(raw_flush(&rc), PC_ERR_UNEXPECTED_MESSAGE);
 	raw_free(&rc);
-	/* Before the version line is even complete, nothing is read. */
 
-	/* After it: a PONG with the same data. */
+	/* After the first kex: a PONG with the same data. */
 	raw_established(&rc, 1);
 	raw_send(&rc, ping, sizeof(ping));
 	assert_int_equal(raw_flush(&rc), PC_ERR_AGAIN);
