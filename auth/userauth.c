@@ -138,8 +138,9 @@ recv_userauth_request(struct userauth *ua, struct wbuf *m, uint32_t *reason)
 		debug("userauth: %s for %s refused", method, user);
 	}
 	if (ua->failures >= ua->max_tries) {
+		/* As OpenSSH: a protocol-error disconnect. */
 		ua->last_error = "Too many authentication failures";
-		*reason = SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE;
+		*reason = SSH2_DISCONNECT_PROTOCOL_ERROR;
 		r = PC_ERR_PROTOCOL;
 		goto out;
 	}

@@ -339,9 +339,13 @@ recv_gex_group(struct tp *t, struct wbuf *m)
 	    (r = wbuf_get_end(m)) != 0)
 		return r;
 	bits = mag_bits(p, plen);
-	if (bits < t->gex_min || bits > t->gex_max || glen == 0) {
+	if (bits < t->gex_min || bits > t->gex_max) {
 		error("kex: server sent a %u-bit group outside %u..%u", bits,
 		    t->gex_min, t->gex_max);
+		return PC_ERR_KEX_INVALID;
+	}
+	if (glen == 0) {
+		error("kex: server sent a group with a zero generator");
 		return PC_ERR_KEX_INVALID;
 	}
 	wbuf_reset(&t->gex_buf);

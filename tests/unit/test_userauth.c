@@ -279,7 +279,7 @@ test_max_tries(void **state)
 	assert_string_equal(userauth_last_error(e->ua),
 	    "Too many authentication failures");
 	assert_int_equal(e->reason,
-	    SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE);
+	    SSH2_DISCONNECT_PROTOCOL_ERROR);
 	/* No FAILURE for it. */
 	pair_pump(&e->p);
 	assert_int_equal(e->p.c.nmsgs, 6);
