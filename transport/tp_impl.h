@@ -66,6 +66,7 @@ struct tp {
 	struct pc_key *peer_hostkey;	/* client: the server's key */
 	const struct pc_key *hostkey_used;	/* server: borrowed */
 
+	int authenticated;		/* limit rekeys allowed from now */
 	struct wbuf sendq;		/* held upper-layer messages */
 	struct wbuf msg;		/* scratch for building messages */
 	char *peer_server_sig_algs;

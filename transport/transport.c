@@ -241,7 +241,13 @@ must_hold(const struct tp *t)
 static int
 maybe_rekey(struct tp *t)
 {
-	if (t->kex_running || t->initial || t->disconnected)
+	/*
+	 * Not before authentication, as OpenSSH: its client refuses a
+	 * KEXINIT while it waits for a USERAUTH reply.  A rekey the peer
+	 * starts is still followed at any time.
+	 */
+	if (t->kex_running || t->initial || t->disconnected ||
+	    !t->authenticated)
 		return 0;
 	if (packet_need_rekey(&t->pk) || (t->rekey_seconds != 0 &&
 	    t->now >= t->kex_time + t->rekey_seconds)) {
@@ -804,6 +810,12 @@ tp_set_time(struct tp *t, uint64_t now)
 	if (t->kex_count == 0)
 		t->kex_time = now;
 	return maybe_rekey(t);
+}
+
+void
+tp_set_authenticated(struct tp *t)
+{
+	t->authenticated = 1;
 }
 
 int

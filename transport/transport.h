@@ -75,6 +75,9 @@ int	tp_output_consume(struct tp *t, size_t n) PC_WUR;
 
 /* Monotonic time in seconds, for RekeyLimit's time part. */
 int	tp_set_time(struct tp *t, uint64_t now) PC_WUR;
+/* The user is authenticated: from now on RekeyLimit's byte and time
+ * limits start key exchanges (never before, as OpenSSH). */
+void	tp_set_authenticated(struct tp *t);
 /* Start a key exchange now (no-op while one runs). */
 int	tp_rekey(struct tp *t) PC_WUR;
 /* Queue a DISCONNECT (when one can still be sent); later sends fail. */

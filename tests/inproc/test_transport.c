@@ -239,6 +239,14 @@ test_rekey_on_byte_limit(void **state)
 	assert_int_equal(pair_new(&p, NULL, &sp), 0);
 	pair_pump(&p);
 	established(&p);
+	/* Before authentication the limit starts nothing (as OpenSSH). */
+	for (i = 0; i < 8; i++) {
+		send_data(&p.c, 1000 + i, 16000);
+		pair_pump(&p);
+	}
+	assert_int_equal(tp_kex_count(p.s.t), 1);
+	check_data(&p.s, 0, 1000, 8);
+	tp_set_authenticated(p.s.t);
 	for (i = 0; i < 40; i++) {
 		send_data(&p.c, i, 16000);
 		pair_pump(&p);
@@ -247,7 +255,7 @@ test_rekey_on_byte_limit(void **state)
 	assert_int_equal(p.c.err, 0);
 	/* 640 kB through a 64 KiB limit: several server-started rekeys. */
 	assert_true(tp_kex_count(p.s.t) >= 5);
-	check_data(&p.s, 0, 0, 40);
+	check_data(&p.s, 8, 0, 40);
 	pair_free(&p);
 }
 
@@ -264,6 +272,10 @@ test_rekey_on_time_limit(void **state)
 	assert_int_equal(tp_set_time(p.s.t, 1000), 0);
 	pair_pump(&p);
 	established(&p);
+	assert_int_equal(tp_set_time(p.s.t, 1100), 0);
+	pair_pump(&p);
+	assert_int_equal(tp_kex_count(p.s.t), 1);	/* not before auth */
+	tp_set_authenticated(p.s.t);
 	assert_int_equal(tp_set_time(p.s.t, 1059), 0);
 	pair_pump(&p);
 	assert_int_equal(tp_kex_count(p.s.t), 1);
