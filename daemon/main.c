@@ -270,7 +270,7 @@ main(int argc, char **argv)
 	setup_logging(&c, NULL);
 	if (crypto_lib_init() != 0) {
 		fatal_log("cannot initialise the crypto library");
-		return 1;
+		return 255;
 	}
 	memset(&hk, 0, sizeof(hk));
 	if ((r = load_config(&c, &cfg)) != 0) {
@@ -286,12 +286,12 @@ main(int argc, char **argv)
 	if ((r = hostkeys_load(&hk, cfg.host_keys.v, cfg.host_keys.n)) != 0) {
 		fatal_log("portcullisd: no hostkeys available -- exiting.");
 		servconf_clear(&cfg);
-		return 1;
+		return 255;
 	}
 	if ((r = moduli_load(cfg.moduli_file, &moduli, &nmoduli)) != 0) {
 		hostkeys_clear(&hk);
 		servconf_clear(&cfg);
-		return 1;
+		return 255;
 	}
 	if (c.test) {
 		moduli_free(moduli, nmoduli);
@@ -327,5 +327,5 @@ main(int argc, char **argv)
 	moduli_free(moduli, nmoduli);
 	hostkeys_clear(&hk);
 	servconf_clear(&cfg);
-	return r == 0 ? 0 : 1;
+	return r == 0 ? 0 : 255;
 }
