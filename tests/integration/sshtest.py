@@ -294,7 +294,9 @@ def ssh_string(b):
 
 
 def name_list(names):
-    return ssh_string(",".join(names))
+    """RFC 4251 name-list; items may be bytes to inject invalid names."""
+    return ssh_string(b",".join(n if isinstance(n, bytes) else n.encode()
+                                for n in names))
 
 
 def frame(payload, padding=None, block=8, padlen_override=None,
