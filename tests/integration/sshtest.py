@@ -53,6 +53,10 @@ STOP_TIMEOUT = 5.0          # seconds for it to exit on SIGTERM
 
 
 def server_binary():
+    """PC_TEST_BINARY overrides the path (absolute) of the chosen server."""
+    override = os.environ.get("PC_TEST_BINARY")
+    if override:
+        return os.path.abspath(override)
     if IS_OPENSSH:
         return OPENSSH_SSHD
     return str(REPO_ROOT / "portcullisd")

@@ -87,10 +87,8 @@ CASES = {
     "padding-ge-length": ("post", raw_body(20, bytes(11)),
                           r"(?i)pad|length|incomplete|corrupt"),
     # 4 + 11 = 15 bytes: not a multiple of the block size 8.
-    "length-not-multiple-of-8": ("post", raw_body(4, ignore_msg(b"") +
-                                                  bytes(4))[:0] +
-                                 struct.pack(">I", 11) + bytes([4]) +
-                                 ignore_msg(b"x")[:6] + bytes(4),
+    "length-not-multiple-of-8": ("post", raw_body(4, ignore_msg(b"x")[:6] +
+                                                  bytes(4)),
                                  r"(?i)pad|length|block|multiple|corrupt"),
     "kexinit-truncated": ("post", truncated_kexinit(),
                           r"(?i)kex|incomplete|truncat|short|invalid"),
@@ -399,7 +397,7 @@ def test_bad_mac_ssh_via_proxy(bad_server, cipher, mac):
     assert proxy.flipped, err[-2000:]
     assert rc == 255 and "Permission denied" not in err, err[-2000:]
     assert_logged(bad_server, off, proxy.upstream_local_port,
-                  r"(?i)\\bmac\\b|integrity|corrupt|decrypt|authentication code")
+                  r"(?i)\bmac\b|integrity|corrupt|decrypt|authentication code")
     assert_still_serving(bad_server)
 
 
