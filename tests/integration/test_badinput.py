@@ -242,6 +242,9 @@ def test_bad_mac_etm_paramiko(bad_server):
     sock = socket.create_connection(("127.0.0.1", bad_server.port),
                                     timeout=CLOSE_TIMEOUT)
     local_port = sock.getsockname()[1]
+    # A second descriptor keeps the TCP connection readable after paramiko
+    # closes its own socket object.
+    watch = sock.dup()
     fs = FlippingSocket(sock)
     off = bad_server.log_offset()
     t = paramiko.Transport(fs)
@@ -271,9 +274,20 @@ def test_bad_mac_etm_paramiko(bad_server):
             time.sleep(0.05)
         assert fs.flipped
         assert not t.is_active(), "server did not close"
+        # paramiko stops reading after a DISCONNECT; the server must still
+        # close the TCP connection: drain the socket to EOF (bounded).
+        while not fs.eof and time.monotonic() < deadline:
+            r, _, _ = select.select([watch], [], [],
+                                    max(0.0, deadline - time.monotonic()))
+            if r:
+                try:
+                    fs.eof = not watch.recv(65536)
+                except OSError:
+                    fs.eof = True
         assert fs.eof, "no EOF from the server"
     finally:
         t.close()
+        watch.close()
     assert_logged(bad_server, off, local_port, r"(?i)mac|integrity|corrupt")
     assert_still_serving(bad_server)
 

@@ -86,6 +86,19 @@ def test_paramiko_reaches_auth(server, kex, cipher, mac, hostkey):
         t.close()
 
 
+def test_paramiko_repeated_auth_none(server):
+    """paramiko sends a fresh SERVICE_REQUEST("ssh-userauth") for every
+    auth_* call on a transport; OpenSSH's sshd accepts that, so must we."""
+    t = paramiko_transport(server.port)
+    try:
+        t.start_client(timeout=CLIENT_TIMEOUT)
+        for _ in range(3):
+            assert_auth_refused(t)
+        assert t.is_active()
+    finally:
+        t.close()
+
+
 ASYNCSSH_CASES = (
     ("curve25519-sha256", "chacha20-poly1305@openssh.com", "ssh-ed25519"),
     ("curve25519-sha256@libssh.org", "aes256-gcm@openssh.com",

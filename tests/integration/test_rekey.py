@@ -89,20 +89,31 @@ def test_paramiko_renegotiate_twice(server_factory):
     assert server_kex_count(srv, at_least=3) == 3, srv.log_text()[-4000:]
 
 
-def test_server_rekeylimit(server_factory):
+def test_server_rekeylimit_ssh_interop(server_factory):
+    """A stock OpenSSH client must still reach authentication against a
+    server whose RekeyLimit is tiny.  OpenSSH's ssh treats a KEXINIT during
+    user authentication as fatal ("input_userauth_error: bad message during
+    authentication: type 20", sshconnect2.c), so the server has to defer its
+    own re-key until after authentication."""
     srv = server_factory(RekeyLimit="16")
-    # A stock client against a server that re-keys after every 16 bytes.
     rc, err = sshtest.run_ssh(srv.port)
     assert sshtest.reached_auth_failure(rc, err), err[-3000:]
     assert srv.alive()
+
+
+def test_server_rekeylimit_paramiko(server_factory):
+    """Server-initiated re-key (RekeyLimit=16) counted with paramiko, which
+    accepts a KEXINIT at any time.  Strict for portcullisd as specified (more
+    than one exchange before authentication); note that this contradicts
+    the OpenSSH interoperability test above, see the report."""
+    srv = server_factory(RekeyLimit="16")
     off = srv.log_offset()
-    # paramiko follows a server-initiated KEXINIT; a few auth requests give
-    # the server traffic to count.
     t, killer = _paramiko_client(srv.port)
     try:
         t.start_client(timeout=TIMEOUT)
-        for _ in range(3):
-            _expect_auth_refused(t)
+        # SERVICE_REQUEST plus one USERAUTH_REQUEST and the replies are far
+        # more than 16 bytes each way.
+        _expect_auth_refused(t)
         assert t.is_active()
     finally:
         killer.cancel()
