@@ -1,0 +1,457 @@
+"""Helpers for the Portcullis integration tests.
+
+Starts a real SSH server (portcullisd, or OpenSSH's sshd when
+PC_TEST_SERVER=openssh) on a free loopback port with a config written into a
+temporary directory, captures its stderr log to a file, and runs real clients
+against it.  Every wait is bounded in count and time; servers are stopped by
+the fixtures that started them.
+"""
+
+import os
+import re
+import select
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+SERVER_KIND = os.environ.get("PC_TEST_SERVER", "portcullisd").strip().lower()
+if SERVER_KIND not in ("portcullisd", "openssh"):
+    raise RuntimeError("PC_TEST_SERVER must be 'portcullisd' or 'openssh', "
+                       "not %r" % SERVER_KIND)
+IS_OPENSSH = SERVER_KIND == "openssh"
+
+OPENSSH_SSHD = "/usr/sbin/sshd"
+SSH = shutil.which("ssh") or "/usr/bin/ssh"
+SSH_KEYGEN = shutil.which("ssh-keygen") or "/usr/bin/ssh-keygen"
+
+# A user name no server will let in; portcullisd refuses all auth anyway.
+TEST_USER = "pctest"
+
+# The six MACs we test; SHA-1 ones are off by default, so the server gets
+# the whole list explicitly (both servers accept an explicit list).
+ALL_MACS = ("hmac-sha2-256-etm@openssh.com", "hmac-sha2-512-etm@openssh.com",
+            "hmac-sha2-256", "hmac-sha2-512", "hmac-sha1-etm@openssh.com",
+            "hmac-sha1")
+
+# Host key files made once per session: (file stem, ssh-keygen arguments).
+HOST_KEY_SPECS = (
+    ("ed25519", ["-t", "ed25519"]),
+    ("ecdsa256", ["-t", "ecdsa", "-b", "256"]),
+    ("ecdsa384", ["-t", "ecdsa", "-b", "384"]),
+    ("ecdsa521", ["-t", "ecdsa", "-b", "521"]),
+    ("rsa3072", ["-t", "rsa", "-b", "3072"]),
+)
+
+READY_TIMEOUT = 10.0        # seconds for the server to accept connections
+STOP_TIMEOUT = 5.0          # seconds for it to exit on SIGTERM
+
+
+def server_binary():
+    """PC_TEST_BINARY overrides the path (absolute) of the chosen server."""
+    override = os.environ.get("PC_TEST_BINARY")
+    if override:
+        return os.path.abspath(override)
+    if IS_OPENSSH:
+        return OPENSSH_SSHD
+    return str(REPO_ROOT / "portcullisd")
+
+
+def server_specific_config_lines():
+    """Lines only one of the two servers needs.  Kept in this one place."""
+    if IS_OPENSSH:
+        # sshd runs as root here: no PAM, no root login, no ownership checks
+        # on our tmp files, and only the host keys we hand it.
+        return ["UsePAM no", "PermitRootLogin no", "StrictModes no",
+                "AuthorizedKeysFile none", "KbdInteractiveAuthentication no"]
+    return []
+
+
+def prepare_server_environment():
+    if IS_OPENSSH:
+        # sshd's privilege separation directory.
+        os.makedirs("/run/sshd", mode=0o755, exist_ok=True)
+
+
+def free_port():
+    """A loopback TCP port nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_host_keys(directory):
+    """Generate the session's host keys with OpenSSH's ssh-keygen."""
+    directory = Path(directory)
+    paths = []
+    for stem, args in HOST_KEY_SPECS:
+        path = directory / ("ssh_host_%s_key" % stem)
+        subprocess.run([SSH_KEYGEN, "-q", "-N", "", "-C", "pctest-" + stem,
+                        "-f", str(path)] + args,
+                       check=True, timeout=120, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        paths.append(path)
+    return paths
+
+
+def host_key_fingerprints(paths, hash_name="sha256"):
+    """Fingerprints of the public halves, e.g. 'SHA256:...'."""
+    out = []
+    for p in paths:
+        r = subprocess.run([SSH_KEYGEN, "-l", "-E", hash_name, "-f",
+                            str(p) + ".pub"], check=True, timeout=30,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True)
+        out.append(r.stdout.split()[1])
+    return out
+
+
+class ServerError(Exception):
+    pass
+
+
+class Server:
+    """One running server process with its config and captured log."""
+
+    def __init__(self, workdir, host_keys, options=None, name="server"):
+        self.workdir = Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.host_keys = list(host_keys)
+        self.options = dict(options or {})
+        self.name = name
+        self.port = free_port()
+        self.config_path = self.workdir / ("%s.conf" % name)
+        self.log_path = self.workdir / ("%s.log" % name)
+        self.pid_path = self.workdir / ("%s.pid" % name)
+        self.proc = None
+        self._log_file = None
+
+    def write_config(self):
+        lines = ["ListenAddress 127.0.0.1", "Port %d" % self.port]
+        lines += ["HostKey %s" % k for k in self.host_keys]
+        lines += ["PidFile %s" % self.pid_path, "LogLevel DEBUG3"]
+        lines += server_specific_config_lines()
+        self.config_path.write_text("\n".join(lines) + "\n")
+
+    def command(self):
+        cmd = [server_binary(), "-D", "-e", "-f", str(self.config_path)]
+        for key, value in self.options.items():
+            cmd += ["-o", "%s=%s" % (key, value)]
+        return cmd
+
+    def start(self):
+        binary = server_binary()
+        if not os.access(binary, os.X_OK):
+            raise ServerError("server binary %s is missing; run make" % binary)
+        prepare_server_environment()
+        self.write_config()
+        self._log_file = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL,
+                                     stdout=self._log_file,
+                                     stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        deadline = time.monotonic() + READY_TIMEOUT
+        while True:
+            if self.proc.poll() is not None:
+                raise ServerError("%s exited with status %s before "
+                                  "listening; command %s; log:\n%s"
+                                  % (self.name, self.proc.returncode,
+                                     self.command(), self.log_text()[-8000:]))
+            try:
+                with socket.create_connection(("127.0.0.1", self.port),
+                                              timeout=0.5):
+                    return self
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise ServerError("%s not listening on port %d after %.0f s;"
+                                  " log:\n%s" % (self.name, self.port,
+                                                 READY_TIMEOUT,
+                                                 self.log_text()[-8000:]))
+            time.sleep(0.05)
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self):
+        """Stop the listener and the per-connection children it forked."""
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            self.proc.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.proc.wait(timeout=STOP_TIMEOUT)
+        # Children in our process group (connection handlers).
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+
+    # --- log access -----------------------------------------------------
+
+    def log_bytes(self):
+        try:
+            return self.log_path.read_bytes()
+        except FileNotFoundError:
+            return b""
+
+    def log_text(self):
+        return self.log_bytes().decode("utf-8", "replace")
+
+    def log_offset(self):
+        return len(self.log_bytes())
+
+    def log_since(self, offset):
+        return self.log_bytes()[offset:].decode("utf-8", "replace")
+
+    def wait_log(self, pattern, since=0, timeout=5.0, count=1):
+        """Wait (bounded) until `pattern` matches `count` lines of the log
+        written after `since`; return the matching lines (maybe fewer)."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            lines = [l for l in self.log_since(since).splitlines()
+                     if rx.search(l)]
+            if len(lines) >= count or time.monotonic() > deadline:
+                return lines
+            time.sleep(0.05)
+
+
+# --- OpenSSH client ------------------------------------------------------
+
+SSH_BASE_OPTIONS = (
+    "BatchMode=yes", "StrictHostKeyChecking=no",
+    "UserKnownHostsFile=/dev/null", "GlobalKnownHostsFile=/dev/null",
+    "IdentitiesOnly=yes", "IdentityFile=none", "IdentityAgent=none",
+    "PreferredAuthentications=publickey,password", "ConnectTimeout=10",
+    "ConnectionAttempts=1", "ServerAliveInterval=0", "LogLevel=DEBUG1",
+)
+
+
+def ssh_command(port, options=(), user=TEST_USER, host="127.0.0.1"):
+    cmd = [SSH, "-F", "/dev/null", "-v", "-p", str(port), "-l", user]
+    for opt in SSH_BASE_OPTIONS + tuple(options):
+        cmd += ["-o", opt]
+    cmd += [host, "true"]
+    return cmd
+
+
+def run_ssh(port, options=(), timeout=60, user=TEST_USER):
+    """Run OpenSSH's ssh once; return (exit status, stderr text).  A client
+    that does not finish in `timeout` seconds is killed (status None)."""
+    try:
+        r = subprocess.run(ssh_command(port, options, user),
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        err = e.stderr or b""
+        return None, err.decode("utf-8", "replace") + "\n[killed: timeout]"
+    return r.returncode, r.stderr.decode("utf-8", "replace")
+
+
+def reached_auth_failure(rc, stderr):
+    return rc == 255 and "Permission denied" in stderr
+
+
+def negotiated(stderr):
+    """What ssh -v says was negotiated: dict with kex, hostkey, and
+    cipher/mac for each direction (None where absent)."""
+    out = {"kex": None, "hostkey": None, "s2c_cipher": None, "s2c_mac": None,
+           "c2s_cipher": None, "c2s_mac": None}
+    m = re.search(r"kex: algorithm: (\S+)", stderr)
+    if m:
+        out["kex"] = m.group(1)
+    m = re.search(r"kex: host key algorithm: (\S+)", stderr)
+    if m:
+        out["hostkey"] = m.group(1)
+    for d in ("s2c", "c2s"):
+        arrow = "server->client" if d == "s2c" else "client->server"
+        m = re.search(r"kex: %s cipher: (\S+) MAC: (\S+)" % arrow, stderr)
+        if m:
+            out[d + "_cipher"], out[d + "_mac"] = m.group(1), m.group(2)
+    return out
+
+
+# --- raw SSH wire helpers (no library) ----------------------------------
+
+def ssh_string(b):
+    if isinstance(b, str):
+        b = b.encode()
+    return struct.pack(">I", len(b)) + b
+
+
+def name_list(names):
+    """RFC 4251 name-list; items may be bytes to inject invalid names."""
+    return ssh_string(b",".join(n if isinstance(n, bytes) else n.encode()
+                                for n in names))
+
+
+def frame(payload, padding=None, block=8, padlen_override=None,
+          length_override=None):
+    """Unencrypted binary packet (RFC 4253 section 6)."""
+    if padding is None:
+        pad = block - ((5 + len(payload)) % block)
+        if pad < 4:
+            pad += block
+        padding = bytes(pad)
+    padlen = len(padding) if padlen_override is None else padlen_override
+    body = bytes([padlen]) + payload + padding
+    length = len(body) if length_override is None else length_override
+    return struct.pack(">I", length) + body
+
+
+def kexinit_payload(kex=("curve25519-sha256",), hostkey=("ssh-ed25519",),
+                    ciphers=("aes128-ctr",), macs=("hmac-sha2-256",),
+                    cookie=b"\x11" * 16):
+    p = bytes([20]) + cookie
+    p += name_list(kex) + name_list(hostkey)
+    p += name_list(ciphers) + name_list(ciphers)
+    p += name_list(macs) + name_list(macs)
+    p += name_list(["none"]) + name_list(["none"])
+    p += name_list([]) + name_list([])
+    p += b"\x00" + b"\x00\x00\x00\x00"
+    return p
+
+
+class RawConn:
+    """A bounded, library-free client connection for malformed input."""
+
+    def __init__(self, port, timeout=5.0):
+        self.sock = socket.create_connection(("127.0.0.1", port),
+                                             timeout=timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.local_port = self.sock.getsockname()[1]
+        self.buf = b""
+        self.timeout = timeout
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+    def send(self, data):
+        """Send; return False if the peer already closed on us."""
+        try:
+            self.sock.sendall(data)
+            return True
+        except (BrokenPipeError, ConnectionResetError):
+            return False
+
+    def _fill(self, deadline):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("no data from server")
+        r, _, _ = select.select([self.sock], [], [], left)
+        if not r:
+            raise TimeoutError("no data from server")
+        try:
+            chunk = self.sock.recv(65536)
+        except ConnectionResetError:
+            chunk = b""
+        if not chunk:
+            raise EOFError("server closed")
+        self.buf += chunk
+
+    def read_line(self, deadline, cap=16384):
+        while b"\n" not in self.buf:
+            if len(self.buf) > cap:
+                raise ValueError("over-long line from server")
+            self._fill(deadline)
+        line, self.buf = self.buf.split(b"\n", 1)
+        return line.rstrip(b"\r")
+
+    def read_banner(self, deadline):
+        """Server identification line; skip (bounded) pre-banner lines."""
+        for _ in range(64):
+            line = self.read_line(deadline)
+            if line.startswith(b"SSH-"):
+                return line
+        raise ValueError("no SSH- line from server")
+
+    def read_packet(self, deadline):
+        """One unencrypted packet's payload."""
+        while len(self.buf) < 4:
+            self._fill(deadline)
+        (length,) = struct.unpack(">I", self.buf[:4])
+        if length < 5 or length > 262144:
+            raise ValueError("bad packet length %d from server" % length)
+        while len(self.buf) < 4 + length:
+            self._fill(deadline)
+        body, self.buf = self.buf[4:4 + length], self.buf[4 + length:]
+        padlen = body[0]
+        if padlen >= length:
+            raise ValueError("bad padding from server")
+        return body[1:length - padlen]
+
+    def handshake(self, client_banner=b"SSH-2.0-pctest_raw_1.0\r\n"):
+        """Exchange banners and read the server's KEXINIT payload."""
+        deadline = time.monotonic() + self.timeout
+        self.send(client_banner)
+        self.server_banner = self.read_banner(deadline)
+        payload = self.read_packet(deadline)
+        if not payload or payload[0] != 20:
+            raise ValueError("expected KEXINIT, got %r" % payload[:1])
+        self.server_kexinit = payload
+        return payload
+
+    def wait_close(self, timeout):
+        """Read until EOF within `timeout` seconds.  Returns (closed,
+        disconnect reason code or None, disconnect description)."""
+        deadline = time.monotonic() + timeout
+        raw = b""
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False, None, ""
+            r, _, _ = select.select([self.sock], [], [], left)
+            if not r:
+                return False, None, ""
+            try:
+                chunk = self.sock.recv(65536)
+            except (ConnectionResetError, ConnectionAbortedError):
+                chunk = b""
+            if not chunk:
+                break
+            raw += chunk
+            if len(raw) > 1 << 20:
+                return False, None, "server kept sending"
+        code, desc = parse_disconnect(self.buf + raw)
+        return True, code, desc
+
+
+def parse_disconnect(data):
+    """Find an unencrypted SSH_MSG_DISCONNECT in `data`, if any."""
+    for _ in range(64):
+        if len(data) < 6:
+            return None, ""
+        (length,) = struct.unpack(">I", data[:4])
+        if length < 5 or length > 262144 or len(data) < 4 + length:
+            return None, ""
+        body = data[4:4 + length]
+        padlen = body[0]
+        payload = body[1:max(1, length - padlen)]
+        if payload[:1] == b"\x01" and len(payload) >= 9:
+            code = struct.unpack(">I", payload[1:5])[0]
+            (dlen,) = struct.unpack(">I", payload[5:9])
+            desc = payload[9:9 + dlen].decode("utf-8", "replace")
+            return code, desc
+        data = data[4 + length:]
+    return None, ""
