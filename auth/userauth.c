@@ -83,7 +83,9 @@ recv_service_request(struct userauth *ua, struct wbuf *m, uint32_t *reason)
 	if ((r = wbuf_get_cstring(m, &service, NULL)) != 0 ||
 	    (r = wbuf_get_end(m)) != 0)
 		goto out;
-	if (ua->service_accepted || strcmp(service, "ssh-userauth") != 0) {
+	/* Repeated requests for ssh-userauth are answered again (paramiko
+	 * sends one per attempt; OpenSSH's sshd accepts them). */
+	if (strcmp(service, "ssh-userauth") != 0) {
 		ua->last_error = "service not available";
 		*reason = SSH2_DISCONNECT_SERVICE_NOT_AVAILABLE;
 		r = PC_ERR_PROTOCOL;
