@@ -146,7 +146,7 @@ run_integration() {
 
 	echo "integration tests (pytest tests/integration):"
 	# shellcheck disable=SC2086
-	/usr/bin/python3 -m pytest -q -rs --junitxml="$xml" \
+	/usr/bin/python3 -m pytest -q -rs -o junit_family=xunit1 --junitxml="$xml" \
 	    ${PC_PYTEST_ARGS:-} tests/integration </dev/null || rc=$?
 	if [ ! -s "$xml" ]; then
 		echo "  FAIL pytest wrote no report (exit status $rc)"
