@@ -129,6 +129,12 @@ cipher_is_aead(const struct cipher_alg *c)
 	return c->mode == CIPHER_MODE_GCM || c->mode == CIPHER_MODE_CHACHAPOLY;
 }
 
+int
+cipher_length_encrypted(const struct cipher_alg *c)
+{
+	return c->mode == CIPHER_MODE_CHACHAPOLY;
+}
+
 const char *
 cipher_default_list(void)
 {

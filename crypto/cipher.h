@@ -45,6 +45,9 @@ size_t	cipher_iv_len(const struct cipher_alg *c);
 size_t	cipher_block_len(const struct cipher_alg *c);	/* at least 8 */
 size_t	cipher_tag_len(const struct cipher_alg *c);	/* 0 unless AEAD */
 int	cipher_is_aead(const struct cipher_alg *c);
+/* Whether the packet length is encrypted on its own, so it must be read
+ * with cipher_get_length (chacha20-poly1305@openssh.com). */
+int	cipher_length_encrypted(const struct cipher_alg *c);
 /* The comma-separated lists for sshd_config and -Q. */
 const char *cipher_default_list(void);
 const char *cipher_supported_list(void);

@@ -155,10 +155,7 @@ packet_set_keys(struct packet *pk, enum packet_dir_id id,
 	mctx = NULL;
 	d->block = block;
 	d->aadlen = (mac == NULL || mac_is_etm(mac)) ? 4 : 0;
-	/* PROTOCOL.chacha20poly1305: the only cipher that hides the
-	 * length of an AEAD packet. */
-	d->len_encrypted = strcmp(cipher_name(cipher),
-	    "chacha20-poly1305@openssh.com") == 0;
+	d->len_encrypted = cipher_length_encrypted(cipher);
 	d->authlen = mac != NULL ? mac_len(mac) : cipher_tag_len(cipher);
 	d->packets = 0;
 	d->blocks = 0;

@@ -1,6 +1,7 @@
 /*
- * Unit tests for crypto/cipher.c: packet round trips in the transport's
- * layout, tampering, argument checks, the algorithm table and lists.
+ * Unit tests for crypto/cipher.c and crypto/cipher_chachapoly.c: packet
+ * round trips in the transport's layout, tampering, argument checks, the
+ * algorithm table and lists.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -457,10 +458,29 @@ test_lists(void **state)
 	assert_null(strstr(cipher_supported_list(), "none"));
 }
 
+/* Only chacha20-poly1305 hides the length (PROTOCOL.chacha20poly1305);
+ * the packet layer relies on this to read it with cipher_get_length. */
+static void
+test_length_encrypted(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N_NAMES; i++) {
+		const struct cipher_alg *c = cipher_by_name(all_names[i]);
+
+		assert_non_null(c);
+		assert_int_equal(cipher_length_encrypted(c),
+		    strcmp(all_names[i], "chacha20-poly1305@openssh.com") == 0);
+	}
+	assert_false(cipher_length_encrypted(cipher_by_name("none")));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_length_encrypted),
 		cmocka_unit_test(test_round_trip_aead),
 		cmocka_unit_test(test_round_trip_ctr),
 		cmocka_unit_test(test_tamper_aead),
