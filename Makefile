@@ -27,6 +27,12 @@ ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS_CONF) $(LDFLAGS)
 SAN_CC ?= $(shell command -v clang >/dev/null 2>&1 && echo clang || echo $(CC))
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -O1 -g
+# libFuzzer targets (tests/fuzz/fuzz_*.c): the code under test is built
+# with coverage instrumentation, each target links libFuzzer's main.
+FUZZ_FLAGS = -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g \
+	-DPC_FUZZING
+FUZZ_SECONDS ?= 5
 
 MODULES = lib crypto transport auth channels policy
 CORE_SRCS = $(sort $(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
@@ -34,18 +40,21 @@ MAINS = daemon/main.c daemon/keygen_main.c
 DAEMON_SRCS = $(sort $(filter-out $(MAINS),$(wildcard daemon/*.c)))
 TEST_SRCS = $(sort $(wildcard tests/unit/*.c tests/kat/*.c tests/inproc/*.c))
 TEST_HELPERS = $(sort $(wildcard tests/common/*.c))
+FUZZ_SRCS = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 OBJ = build/obj
 SAN = build/san
+FUZZ = build/fuzz
 CORE_OBJS = $(CORE_SRCS:%.c=$(OBJ)/%.o)
 DAEMON_OBJS = $(DAEMON_SRCS:%.c=$(OBJ)/%.o)
 TEST_BINS = $(TEST_SRCS:%.c=build/%)
 SAN_TEST_BINS = $(TEST_SRCS:%.c=build/san-%)
+FUZZ_BINS = $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz-bin/%)
 
 PROGS = portcullisd portcullis-keygen
 
-.PHONY: all deps deps-check run check check-unit check-san check-integration \
-	install clean distclean
+.PHONY: all deps deps-check run check check-unit test-bins san-test-bins \
+	fuzz-bins fuzz install clean distclean
 all: $(PROGS)
 
 deps:
@@ -78,6 +87,19 @@ build/san-libcore.a: $(CORE_SRCS:%.c=$(SAN)/%.o) $(DAEMON_SRCS:%.c=$(SAN)/%.o)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(FUZZ)/%.o: %.c config.h
+	@mkdir -p $(dir $@)
+	$(SAN_CC) $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(ALL_CFLAGS)) \
+		$(FUZZ_FLAGS) -c -o $@ $<
+build/fuzz-libcore.a: $(CORE_SRCS:%.c=$(FUZZ)/%.o) $(DAEMON_SRCS:%.c=$(FUZZ)/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+build/fuzz-bin/%: tests/fuzz/%.c build/fuzz-libcore.a
+	@mkdir -p $(dir $@)
+	$(SAN_CC) $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(ALL_CFLAGS)) \
+		$(subst fuzzer-no-link,fuzzer,$(FUZZ_FLAGS)) -o $@ \
+		$(filter %.c %.o %.a,$^) $(LIBS_CONF)
+
 portcullisd: $(OBJ)/daemon/main.o $(DAEMON_OBJS) build/libcore.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS_CONF)
 portcullis-keygen: $(OBJ)/daemon/keygen_main.o $(DAEMON_OBJS) build/libcore.a
@@ -95,6 +117,11 @@ build/san-tests/%: tests/%.c $(TEST_HELPERS:%.c=$(SAN)/%.o) build/san-libcore.a
 
 test-bins: $(TEST_BINS)
 san-test-bins: $(SAN_TEST_BINS)
+fuzz-bins: $(FUZZ_BINS)
+
+# Run every fuzz target for FUZZ_SECONDS each (make fuzz FUZZ_SECONDS=600).
+fuzz: fuzz-bins
+	@build-aux/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 
 run: deps all
 	@build-aux/run.sh
@@ -103,8 +130,9 @@ run: deps all
 # ASan+UBSan), then the integration suite against the real daemon.
 check: deps-check
 	@$(MAKE) --no-print-directory all test-bins WERROR=-Werror
-	@$(MAKE) --no-print-directory san-test-bins WERROR=-Werror
-	@build-aux/run-tests.sh $(TEST_BINS) -- $(SAN_TEST_BINS)
+	@$(MAKE) --no-print-directory san-test-bins fuzz-bins WERROR=-Werror
+	@PC_FUZZ_SECONDS=$(FUZZ_SECONDS) build-aux/run-tests.sh $(TEST_BINS) \
+		-- $(SAN_TEST_BINS) -- $(FUZZ_BINS)
 
 check-unit: all test-bins
 	@build-aux/run-tests.sh --no-integration $(TEST_BINS) --

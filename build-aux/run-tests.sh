@@ -1,10 +1,12 @@
 #!/bin/bash
 # Run Portcullis's test programs and print one summary line.
 #
-#   run-tests.sh [--no-integration] BIN... -- SANBIN...
+#   run-tests.sh [--no-integration] BIN... -- SANBIN... [-- FUZZBIN...]
 #
 # Every BIN is a cmocka test program; the SANBINs are the same programs
-# built with ASan+UBSan.  Each runs with the repository root as its working
+# built with ASan+UBSan; the FUZZBINs (after a second --) are libFuzzer
+# targets, each run over its seed corpus and then for PC_FUZZ_SECONDS
+# (default 5) by run-fuzz.sh, counting as one test each.  Each runs with the repository root as its working
 # directory and CMOCKA_MESSAGE_OUTPUT=TAP, so its results can be counted
 # from the "ok" / "not ok" lines.  A program that crashes, hangs, exits
 # non-zero without reporting a failure, or reports fewer tests than its plan
@@ -31,14 +33,17 @@ fi
 
 bins=()
 sanbins=()
-seen_sep=no
+fuzzbins=()
+seps=0
 for a in "$@"; do
-	if [ "$a" = "--" ] && [ $seen_sep = no ]; then
-		seen_sep=yes
-	elif [ $seen_sep = no ]; then
+	if [ "$a" = "--" ] && [ $seps -lt 2 ]; then
+		seps=$((seps + 1))
+	elif [ $seps -eq 0 ]; then
 		bins+=("$a")
-	else
+	elif [ $seps -eq 1 ]; then
 		sanbins+=("$a")
+	else
+		fuzzbins+=("$a")
 	fi
 done
 
@@ -190,6 +195,18 @@ EOF
 	    "$([ "$f" -gt 0 ] && echo FAIL || echo ok)" "tests/integration" \
 	    "$p" "$f" "$s"
 }
+
+if [ ${#fuzzbins[@]} -gt 0 ]; then
+	echo "fuzz targets (seed corpus, then ${PC_FUZZ_SECONDS:-5}s each):"
+	for b in "${fuzzbins[@]}"; do
+		if build-aux/run-fuzz.sh "${PC_FUZZ_SECONDS:-5}" "$b"; then
+			total_pass=$((total_pass + 1))
+		else
+			total_fail=$((total_fail + 1))
+			bad_programs+=("$b")
+		fi
+	done
+fi
 
 if [ $integration = yes ]; then
 	if [ -d tests/integration ] && [ -n "$(find tests/integration \

@@ -38,6 +38,9 @@ static const char *const err_msgs[PC_ERR_NUM] = {
 	[33] = "connection closed",
 	[34] = "timeout",
 	[35] = "number out of range",
+	[36] = "authentication failed",
+	[37] = "key is revoked",
+	[38] = "certificate refused",
 };
 
 const char *

@@ -45,7 +45,10 @@
 #define PC_ERR_CONN_CLOSED		-33	/* connection closed by peer */
 #define PC_ERR_TIMEOUT			-34
 #define PC_ERR_RANGE			-35	/* number out of range */
-#define PC_ERR_NUM			36	/* number of codes (positive) */
+#define PC_ERR_AUTH_FAILED		-36	/* wrong password, key refused */
+#define PC_ERR_KEY_REVOKED		-37	/* key or CA in RevokedKeys */
+#define PC_ERR_CERT_INVALID		-38	/* certificate refused */
+#define PC_ERR_NUM			39	/* number of codes (positive) */
 
 const char *pc_strerror(int err);
 
