@@ -55,11 +55,51 @@ void	auth_kbdint_query_clear(struct auth_kbdint_query *q);
 
 struct auth_kbdint;	/* a conversation in progress; backend-owned */
 
+/*
+ * The settings authentication runs with.  They may depend on the user
+ * (sshd_config Match blocks), so the backend gives them again once the
+ * user name is known.  Strings are borrowed from the backend and must stay
+ * valid for the connection.
+ */
+struct auth_settings {
+	int pubkey;			/* PubkeyAuthentication */
+	int password;			/* PasswordAuthentication */
+	int kbdint;			/* KbdInteractiveAuthentication */
+	int permit_empty_passwords;
+	const char *auth_methods;	/* AuthenticationMethods; NULL: any */
+	unsigned max_tries;		/* MaxAuthTries; 0 means 6 */
+	const char *pubkey_algs;	/* PubkeyAcceptedAlgorithms */
+	const char *banner;		/* text sent once, or NULL */
+};
+
 struct auth_backend {
 	void *arg;
+	/*
+	 * The settings for this user name (Match User, Group, Invalid-User
+	 * ...), asked once at the first request, valid user or not.  May be
+	 * NULL: the settings given to userauth_new stay.
+	 */
+	int (*settings_for_user)(void *arg, const char *name,
+	    const struct auth_user *u, struct auth_settings *s);
 	/* *up is NULL (and 0 returned) when there is no such user. */
 	int (*user_lookup)(void *arg, const char *name,
 	    struct auth_user **up);
+	/*
+	 * May u log in at all from peer (AllowUsers, DenyUsers, AllowGroups,
+	 * DenyGroups, a usable shell)?  0, or PC_ERR_AUTH_FAILED with *why
+	 * in OpenSSH's words ("User alice from 10.0.0.1 not allowed because
+	 * listed in DenyUsers"); the core logs it and goes on as for an
+	 * invalid user.  Decided by policy/ in the daemon.
+	 */
+	int (*user_allowed)(void *arg, const struct auth_user *u,
+	    const struct auth_peer *peer, char **why);
+	/*
+	 * May u finish with this method (PermitRootLogin, which looks at the
+	 * method and at a forced command in opts, NULL for methods without
+	 * key options)?  0, or PC_ERR_AUTH_FAILED with *why.
+	 */
+	int (*method_allowed)(void *arg, const struct auth_user *u,
+	    const char *method, const struct auth_opts *opts, char **why);
 	/*
 	 * May key (a plain key or a certificate; its signature not checked
 	 * yet) log in as u from peer?  0 with *opts (the merged restrictions)

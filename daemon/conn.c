@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "chan.h"
 #include "conn.h"
 #include "hostkeys.h"
 #include "log.h"
@@ -30,8 +31,10 @@ struct conn {
 	int port;
 	char laddr[INET6_ADDRSTRLEN];
 	int lport;
+	struct auth_peer peer;
 	struct tp *t;
 	struct userauth *ua;
+	struct chan_conn *cc;	/* after authentication */
 };
 
 static uint64_t
@@ -167,15 +170,37 @@ disconnect(struct conn *c, uint32_t reason, const char *desc)
 	flush_final(c);
 }
 
+/* " [preauth]" until the user is authenticated, as OpenSSH's logs. */
+static const char *
+stage(const struct conn *c)
+{
+	return userauth_done(c->ua) ? "" : " [preauth]";
+}
+
+/* "authenticating user alice " / "invalid user bob " / "user alice ". */
+static void
+who(const struct conn *c, char *buf, size_t len)
+{
+	const char *u = userauth_user(c->ua);
+
+	if (*u == '\0')
+		buf[0] = '\0';
+	else if (userauth_done(c->ua))
+		snprintf(buf, len, "user %s ", u);
+	else
+		snprintf(buf, len, "%s user %s ", userauth_user_valid(c->ua) ?
+		    "authenticating" : "invalid", u);
+}
+
 /* Log and answer an error from the transport. */
 static void
 transport_failed(struct conn *c, int r)
 {
 	switch (r) {
 	case PC_ERR_PEER_DISCONNECTED:
-		logit("Received disconnect from %s port %d:%u: %s [preauth]",
+		logit("Received disconnect from %s port %d:%u: %s%s",
 		    c->addr, c->port, tp_peer_disconnect_reason(c->t),
-		    tp_peer_disconnect_msg(c->t));
+		    tp_peer_disconnect_msg(c->t), stage(c));
 		return;
 	case PC_ERR_BANNER:
 		logit("banner exchange: Connection from %s port %d: "
@@ -194,8 +219,8 @@ transport_failed(struct conn *c, int r)
 		    "disconnecting [preauth]", c->addr, c->port);
 		break;
 	default:
-		logit("Disconnecting %s port %d: %s [preauth]", c->addr,
-		    c->port, pc_strerror(r));
+		logit("Disconnecting %s port %d: %s%s", c->addr,
+		    c->port, pc_strerror(r), stage(c));
 		break;
 	}
 	disconnect(c, tp_error_reason(r), pc_strerror(r));
@@ -208,6 +233,8 @@ process_input(struct conn *c)
 	const uint8_t *msg;
 	size_t len;
 	uint32_t reason;
+	char w[USERAUTH_MAX_USER + 32];
+	const char *why;
 	int r;
 
 	for (;;) {
@@ -218,17 +245,25 @@ process_input(struct conn *c)
 			transport_failed(c, r);
 			return r;
 		}
-		if ((r = userauth_recv(c->ua, msg, len, &reason)) != 0) {
-			const char *why = userauth_last_error(c->ua);
-
+		if (!userauth_done(c->ua)) {
+			r = userauth_recv(c->ua, msg, len, &reason);
+			why = userauth_last_error(c->ua);
+		} else {
+			r = chan_recv(c->cc, msg, len, &reason);
+			why = NULL;
+		}
+		if (r != 0) {
 			if (why == NULL)
 				why = pc_strerror(r);
-			logit("Disconnecting %s %s port %d: %s [preauth]",
-			    userauth_user(c->ua)[0] ? "authenticating user" :
-			    "", c->addr, c->port, why);
+			who(c, w, sizeof(w));
+			logit("Disconnecting %s%s port %d: %s%s", w, c->addr,
+			    c->port, why, stage(c));
 			disconnect(c, reason, why);
 			return r;
 		}
+		if (userauth_done(c->ua) && c->cc == NULL &&
+		    (r = chan_conn_new(c->t, &c->cc)) != 0)
+			return r;
 	}
 }
 
@@ -253,7 +288,7 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 		    (r = flush_some(c)) != 0)
 			return r;
 		timeout = -1;
-		if (s->login_grace_time != 0) {
+		if (s->login_grace_time != 0 && !userauth_done(c->ua)) {
 			deadline = start + (uint64_t)s->login_grace_time * 1000;
 			if (now >= deadline) {
 				logit("Timeout before authentication for %s "
@@ -296,13 +331,16 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 			if (errno == EINTR || errno == EAGAIN ||
 			    errno == EWOULDBLOCK)
 				continue;
-			logit("Read error from %s port %d: %s [preauth]",
-			    c->addr, c->port, strerror(errno));
+			logit("Read error from %s port %d: %s%s",
+			    c->addr, c->port, strerror(errno), stage(c));
 			return PC_ERR_SYSTEM;
 		}
 		if (n == 0) {
-			logit("Connection closed by %s port %d [preauth]",
-			    c->addr, c->port);
+			char w[USERAUTH_MAX_USER + 32];
+
+			who(c, w, sizeof(w));
+			logit("Connection closed by %s%s port %d%s", w, c->addr,
+			    c->port, stage(c));
 			return 0;
 		}
 		quickack(c->rfd);
@@ -349,8 +387,16 @@ conn_serve(int rfd, int wfd, const struct conn_settings *s)
 	tpp.sign_arg = NULL;
 	tpp.moduli = s->moduli;
 	tpp.nmoduli = s->nmoduli;
+	tpp.server_sig_algs = s->server_sig_algs;
+	c.peer.addr = c.addr;
+	c.peer.port = c.port;
+	c.peer.host = c.addr;	/* no DNS lookups (UseDNS no) */
+	c.peer.laddr = c.laddr;
+	c.peer.lport = c.lport;
 	memset(&uap, 0, sizeof(uap));
-	uap.max_tries = s->max_auth_tries;
+	uap.backend = s->backend;
+	uap.peer = &c.peer;
+	uap.s = s->auth;
 	if ((r = tp_new(&tpp, &c.t)) != 0 ||
 	    (r = userauth_new(c.t, &uap, &c.ua)) != 0) {
 		error("connection setup: %s", pc_strerror(r));
@@ -358,6 +404,7 @@ conn_serve(int rfd, int wfd, const struct conn_settings *s)
 	}
 	r = conn_loop(&c, s);
  out:
+	chan_conn_free(c.cc);
 	userauth_free(c.ua);
 	tp_free(c.t);
 	return r;

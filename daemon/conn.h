@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth.h"
 #include "err.h"
 #include "kexalg.h"
 #include "key.h"
@@ -22,7 +23,9 @@ struct conn_settings {
 	uint64_t rekey_bytes;
 	uint32_t rekey_seconds;
 	uint32_t login_grace_time;		/* seconds, 0: none */
-	unsigned max_auth_tries;
+	const char *server_sig_algs;		/* EXT_INFO; NULL: default */
+	const struct auth_backend *backend;	/* borrowed */
+	struct auth_settings auth;		/* before Match User */
 	const struct kex_moduli_entry *moduli;	/* borrowed */
 	size_t nmoduli;
 };

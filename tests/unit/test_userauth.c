@@ -42,6 +42,39 @@ group_setup(void **state)
 	return 0;
 }
 
+/* A system with no users: every name is invalid. */
+static int
+no_user(void *arg, const char *name, struct auth_user **up)
+{
+	(void)arg;
+	(void)name;
+	*up = NULL;
+	return 0;
+}
+
+static int
+no_key(void *arg, const struct auth_user *u, const struct auth_peer *peer,
+    const struct pc_key *key, struct auth_opts **opts, char **where)
+{
+	(void)arg;
+	(void)u;
+	(void)peer;
+	(void)key;
+	*opts = NULL;
+	*where = NULL;
+	return PC_ERR_NOT_FOUND;
+}
+
+static const struct auth_backend nobody_backend = {
+	.user_lookup = no_user,
+	.pubkey_allowed = no_key,
+};
+
+static const struct auth_peer test_peer = {
+	.addr = "192.0.2.1", .port = 4242, .host = "192.0.2.1",
+	.laddr = "192.0.2.2", .lport = 22,
+};
+
 static int
 setup(void **state)
 {
@@ -57,7 +90,11 @@ setup(void **state)
 	    !tp_established(e->p.s.t) || !tp_established(e->p.c.t))
 		return -1;
 	memset(&up, 0, sizeof(up));
-	up.methods = METHODS;
+	up.backend = &nobody_backend;
+	up.peer = &test_peer;
+	up.pubkey = 1;
+	up.password = 1;
+	up.pubkey_algs = "ssh-ed25519";
 	up.max_tries = 3;
 	if (userauth_new(e->p.s.t, &up, &e->ua) != 0)
 		return -1;
