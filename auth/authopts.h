@@ -76,7 +76,7 @@ int	authopts_parse(const char *s, size_t len, struct auth_opts **out,
  * source-address are each kept from whichever source has them (both set
  * and different: an error, since neither narrows the other).
  * cert_authority and cert_principals are cleared in the result.  *out is
- * caller-freed.
+ * caller-freed.  A conflict gives PC_ERR_AUTH_FAILED with *errstr.
  */
 int	authopts_merge(const struct auth_opts *primary,
 	    const struct auth_opts *additional, struct auth_opts **out,
