@@ -161,11 +161,11 @@ authopts_dup(const struct auth_opts *o)
 /* ------------------------------------------------------------------ */
 /* Value checks */
 
-/* Decimal digits s[0..n) as a number; -1 if not all digits. */
-static long
+/* Decimal digits s[0..n), n <= 18, as a number; -1 if not all digits. */
+static long long
 digits(const char *s, size_t n)
 {
-	long v = 0;
+	long long v = 0;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -178,20 +178,20 @@ digits(const char *s, size_t n)
 }
 
 static int
-is_leap(long y)
+is_leap(long long y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
 static int64_t
-days_from_civil(long y, long m, long d)
+days_from_civil(long long y, long long m, long long d)
 {
 	static const int before[12] = {
 		0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334
 	};
 	int64_t days = 0;
-	long yy;
+	long long yy;
 
 	for (yy = 1970; yy < y; yy++) {
 		days += is_leap(yy) ? 366 : 365;
@@ -216,7 +216,7 @@ parse_expiry(const char *s, uint64_t *tp)
 		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
 	};
 	size_t l = strlen(s);
-	long y, mo, d, h = 0, mi = 0, sec = 0;
+	long long y, mo, d, h = 0, mi = 0, sec = 0;
 	int utc = 0;
 	int64_t t;
 	struct tm tm;
@@ -297,7 +297,7 @@ static int
 port_parse(const char *s, int star_ok, int *port)
 {
 	size_t n = strlen(s);
-	long v;
+	long long v;
 
 	if (star_ok && strcmp(s, "*") == 0) {
 		*port = -1;
@@ -668,7 +668,7 @@ opt_tunnel(struct auth_opts *o, struct optcur *c, const char **errstr)
 {
 	char *v;
 	size_t n;
-	long t;
+	long long t;
 	int r;
 
 	if ((r = opt_dequote(c, &v, errstr)) != 0) {

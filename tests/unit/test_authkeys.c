@@ -551,6 +551,40 @@ test_find_caps(void **state)
 	free(f);
 }
 
+/* AUTHKEYS_MAX_LINES lines are read; the key just past them is not. */
+static void
+test_find_max_lines(void **state)
+{
+	struct authkeys_query q = { .addr = "192.0.2.1" };
+	struct authkeys_match m;
+	size_t fl = strlen(fix_line[0]), n, i;
+	char *f;
+
+	(void)state;
+	(void)logged();
+	q.key = fix_key[0];
+	f = malloc(2 * (size_t)AUTHKEYS_MAX_LINES + fl);
+	assert_non_null(f);
+	/* AUTHKEYS_MAX_LINES - 1 comment lines, then the key. */
+	for (i = 0, n = 0; i < AUTHKEYS_MAX_LINES - 1; i++) {
+		f[n++] = '#';
+		f[n++] = '\n';
+	}
+	memcpy(f + n, fix_line[0], fl);
+	assert_int_equal(authkeys_find(f, n + fl, "k", &q, &m), 0);
+	assert_int_equal(m.line, AUTHKEYS_MAX_LINES);
+	authkeys_match_clear(&m);
+	assert_string_equal(logged(), "");
+	/* One more comment line pushes the key past the cap. */
+	f[n++] = '#';
+	f[n++] = '\n';
+	memcpy(f + n, fix_line[0], fl);
+	assert_int_equal(authkeys_find(f, n + fl, "k", &q, &m),
+	    PC_ERR_NOT_FOUND);
+	assert_non_null(strstr(logged(), "k: more than 1000000 lines"));
+	free(f);
+}
+
 static void
 test_find_restrictions(void **state)
 {
@@ -743,6 +777,7 @@ main(void)
 		cmocka_unit_test(test_find_basic),
 		cmocka_unit_test(test_find_malformed),
 		cmocka_unit_test(test_find_caps),
+		cmocka_unit_test(test_find_max_lines),
 		cmocka_unit_test(test_find_restrictions),
 		cmocka_unit_test(test_principals),
 	};
