@@ -25,14 +25,18 @@ ssh-keygen -q -t rsa -b 2048 -N '' -C 'fixture-user-rsa' -f user_rsa
 ssh-keygen -q -t ed25519 -N '' -C 'fixture-host-ed25519' -f host_ed25519
 ssh-keygen -q -t rsa -b 2048 -N '' -C 'fixture-host-rsa' -f host_rsa
 
-# sign CA KEY ID SERIAL OUT [ssh-keygen options...]: certify KEY.pub and
-# move KEY-cert.pub to OUT-cert.pub.
+# sign CA KEY ID SERIAL OUT [ssh-keygen options...]: certify KEY.pub into
+# OUT-cert.pub (through a copy OUT.pub, so that no KEY-cert.pub is
+# overwritten).
 sign() {
 	ca=$1 key=$2 id=$3 serial=$4 out=$5
 	shift 5
-	ssh-keygen -q -s "$ca" -I "$id" -z "$serial" "$@" "$key.pub"
 	if [ "$key" != "$out" ]; then
-		mv "$key-cert.pub" "$out-cert.pub"
+		cp "$key.pub" "$out.pub"
+	fi
+	ssh-keygen -q -s "$ca" -I "$id" -z "$serial" "$@" "$out.pub"
+	if [ "$key" != "$out" ]; then
+		rm "$out.pub"
 	fi
 }
 
