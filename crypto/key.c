@@ -18,9 +18,11 @@
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/param_build.h>
+#include <openssl/x509.h>
 #include <sodium.h>
 
 #include "base64.h"
+#include "cert.h"
 #include "digest.h"
 #include "digest_int.h"
 #include "key.h"
@@ -32,20 +34,26 @@
 static const struct key_impl {
 	enum key_type type;
 	const char *name;	/* blob name */
+	const char *cert_name;	/* certificate blob name (PROTOCOL.certkeys) */
 	const char *curve;	/* RFC 5656 s. 10.1 curve name */
 	const char *group;	/* OpenSSL group name */
 	int nid;
 	size_t field_len;
 	enum digest_alg hash;	/* RFC 5656 s. 6.2.1 */
 } key_impls[] = {
-	{ KEY_ED25519, "ssh-ed25519", NULL, NULL, 0, 0, DIGEST_SHA512 },
-	{ KEY_ECDSA_P256, "ecdsa-sha2-nistp256", "nistp256", "prime256v1",
-	    NID_X9_62_prime256v1, 32, DIGEST_SHA256 },
-	{ KEY_ECDSA_P384, "ecdsa-sha2-nistp384", "nistp384", "secp384r1",
-	    NID_secp384r1, 48, DIGEST_SHA384 },
-	{ KEY_ECDSA_P521, "ecdsa-sha2-nistp521", "nistp521", "secp521r1",
-	    NID_secp521r1, 66, DIGEST_SHA512 },
-	{ KEY_RSA, "ssh-rsa", NULL, NULL, 0, 0, DIGEST_SHA512 },
+	{ KEY_ED25519, "ssh-ed25519", "ssh-ed25519-cert-v01@openssh.com",
+	    NULL, NULL, 0, 0, DIGEST_SHA512 },
+	{ KEY_ECDSA_P256, "ecdsa-sha2-nistp256",
+	    "ecdsa-sha2-nistp256-cert-v01@openssh.com", "nistp256",
+	    "prime256v1", NID_X9_62_prime256v1, 32, DIGEST_SHA256 },
+	{ KEY_ECDSA_P384, "ecdsa-sha2-nistp384",
+	    "ecdsa-sha2-nistp384-cert-v01@openssh.com", "nistp384",
+	    "secp384r1", NID_secp384r1, 48, DIGEST_SHA384 },
+	{ KEY_ECDSA_P521, "ecdsa-sha2-nistp521",
+	    "ecdsa-sha2-nistp521-cert-v01@openssh.com", "nistp521",
+	    "secp521r1", NID_secp521r1, 66, DIGEST_SHA512 },
+	{ KEY_RSA, "ssh-rsa", "ssh-rsa-cert-v01@openssh.com", NULL, NULL, 0,
+	    0, DIGEST_SHA512 },
 };
 
 static const struct key_sigalg {
@@ -60,6 +68,24 @@ static const struct key_sigalg {
 	{ "rsa-sha2-512", KEY_RSA, DIGEST_SHA512 },		/* RFC 8332 */
 	{ "rsa-sha2-256", KEY_RSA, DIGEST_SHA256 },
 	{ "ssh-rsa", KEY_RSA, DIGEST_SHA1 },			/* RFC 4253 */
+};
+
+/*
+ * Certificate signature algorithms and the plain algorithm that signs for
+ * each: the signature blob names the plain one (PROTOCOL.certkeys; for RSA,
+ * RFC 8332 s. 3 with the names OpenSSH added in PROTOCOL s. 3.1).
+ */
+static const struct key_cert_sigalg {
+	const char *cert;
+	const char *plain;
+} key_cert_sigalgs[] = {
+	{ "ssh-ed25519-cert-v01@openssh.com", "ssh-ed25519" },
+	{ "ecdsa-sha2-nistp256-cert-v01@openssh.com", "ecdsa-sha2-nistp256" },
+	{ "ecdsa-sha2-nistp384-cert-v01@openssh.com", "ecdsa-sha2-nistp384" },
+	{ "ecdsa-sha2-nistp521-cert-v01@openssh.com", "ecdsa-sha2-nistp521" },
+	{ "rsa-sha2-512-cert-v01@openssh.com", "rsa-sha2-512" },
+	{ "rsa-sha2-256-cert-v01@openssh.com", "rsa-sha2-256" },
+	{ "ssh-rsa-cert-v01@openssh.com", "ssh-rsa" },
 };
 
 static const struct key_impl *
@@ -106,6 +132,36 @@ key_type_from_name_len(const char *name, size_t len)
 			return key_impls[i].type;
 	}
 	return KEY_UNSPEC;
+}
+
+/* Certified key type from a certificate type name of len bytes. */
+static enum key_type
+key_type_from_cert_name_len(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(key_impls) / sizeof(key_impls[0]); i++) {
+		if (strlen(key_impls[i].cert_name) == len &&
+		    memcmp(key_impls[i].cert_name, name, len) == 0)
+			return key_impls[i].type;
+	}
+	return KEY_UNSPEC;
+}
+
+enum key_type
+key_type_from_cert_name(const char *name)
+{
+	if (name == NULL)
+		return KEY_UNSPEC;
+	return key_type_from_cert_name_len(name, strlen(name));
+}
+
+const char *
+key_type_cert_name(enum key_type t)
+{
+	const struct key_impl *impl = key_impl_get(t);
+
+	return impl == NULL ? NULL : impl->cert_name;
 }
 
 enum key_type
@@ -213,7 +269,29 @@ key_get_type(const struct pc_key *k)
 const char *
 key_name(const struct pc_key *k)
 {
-	return k == NULL ? NULL : key_type_name(k->type);
+	if (k == NULL)
+		return NULL;
+	return k->cert != NULL ? key_type_cert_name(k->type) :
+	    key_type_name(k->type);
+}
+
+const char *
+key_label(const struct pc_key *k)
+{
+	if (k == NULL || k->cert == NULL)
+		return key_type_label(key_get_type(k));
+	switch (k->type) {
+	case KEY_ED25519:
+		return "ED25519-CERT";
+	case KEY_ECDSA_P256:
+	case KEY_ECDSA_P384:
+	case KEY_ECDSA_P521:
+		return "ECDSA-CERT";
+	case KEY_RSA:
+		return "RSA-CERT";
+	default:
+		return "UNKNOWN-CERT";
+	}
 }
 
 unsigned
@@ -237,8 +315,9 @@ key_has_private(const struct pc_key *k)
 	return k != NULL && k->has_private;
 }
 
-int
-key_equal_public(const struct pc_key *a, const struct pc_key *b)
+/* The (certified) public halves of a and b are the same key. */
+static int
+key_equal_material(const struct pc_key *a, const struct pc_key *b)
 {
 	if (a == NULL || b == NULL || a->type != b->type)
 		return 0;
@@ -249,15 +328,69 @@ key_equal_public(const struct pc_key *a, const struct pc_key *b)
 	return EVP_PKEY_eq(a->pkey, b->pkey) == 1;
 }
 
+int
+key_equal_public(const struct pc_key *a, const struct pc_key *b)
+{
+	if (a == NULL || b == NULL)
+		return 0;
+	if (a->cert != NULL || b->cert != NULL) {
+		/* Public data: an ordinary compare is fine. */
+		return a->cert != NULL && b->cert != NULL &&
+		    a->cert->bloblen == b->cert->bloblen &&
+		    memcmp(a->cert->blob, b->cert->blob,
+		    a->cert->bloblen) == 0;
+	}
+	return key_equal_material(a, b);
+}
+
+int
+key_equal_certified(const struct pc_key *a, const struct pc_key *b)
+{
+	return key_equal_material(a, b);
+}
+
 enum key_type
 key_type_for_sigalg(const char *sigalg)
 {
 	const struct key_sigalg *sa;
+	const char *plain;
 
 	if (sigalg == NULL)
 		return KEY_UNSPEC;
+	if ((plain = key_plain_sigalg_for(sigalg)) != NULL)
+		sigalg = plain;
 	sa = key_sigalg_get(sigalg, strlen(sigalg));
 	return sa == NULL ? KEY_UNSPEC : sa->type;
+}
+
+const char *
+key_cert_sigalg_for(const char *plain_sigalg)
+{
+	size_t i;
+
+	if (plain_sigalg == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(key_cert_sigalgs) /
+	    sizeof(key_cert_sigalgs[0]); i++) {
+		if (strcmp(key_cert_sigalgs[i].plain, plain_sigalg) == 0)
+			return key_cert_sigalgs[i].cert;
+	}
+	return NULL;
+}
+
+const char *
+key_plain_sigalg_for(const char *cert_sigalg)
+{
+	size_t i;
+
+	if (cert_sigalg == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(key_cert_sigalgs) /
+	    sizeof(key_cert_sigalgs[0]); i++) {
+		if (strcmp(key_cert_sigalgs[i].cert, cert_sigalg) == 0)
+			return key_cert_sigalgs[i].plain;
+	}
+	return NULL;
 }
 
 const char *
@@ -290,6 +423,7 @@ key_free(struct pc_key *k)
 {
 	if (k == NULL)
 		return;
+	cert_free(k->cert);
 	EVP_PKEY_free(k->pkey);
 	sodium_memzero(k, sizeof(*k));
 	free(k);
@@ -837,20 +971,76 @@ key_put_public_fields(const struct pc_key *k, struct wbuf *out)
 	}
 }
 
-int
-key_to_blob(const struct pc_key *k, struct wbuf *out)
+/* A public-only EVP_PKEY with pkey's public half: another reference to
+ * pkey if it has no private half, else a copy through SubjectPublicKeyInfo
+ * (so that no private material is shared with a public copy). */
+static EVP_PKEY *
+key_evp_public_copy(EVP_PKEY *pkey, int has_private)
+{
+	unsigned char *der = NULL;
+	const unsigned char *p;
+	EVP_PKEY *pub;
+	int len;
+
+	if (!has_private)
+		return EVP_PKEY_up_ref(pkey) == 1 ? pkey : NULL;
+	if ((len = i2d_PUBKEY(pkey, &der)) <= 0) {
+		ERR_clear_error();
+		return NULL;
+	}
+	p = der;
+	pub = d2i_PUBKEY(NULL, &p, len);
+	OPENSSL_free(der);
+	ERR_clear_error();
+	return pub;
+}
+
+/* The plain public blob of k's (certified) key. */
+static int
+key_to_plain_blob(const struct pc_key *k, struct wbuf *out)
 {
 	int r;
 
-	if (k == NULL || key_name(k) == NULL)
+	if (k == NULL || key_type_name(k->type) == NULL)
 		return PC_ERR_INVALID_ARGUMENT;
-	if ((r = wbuf_put_cstring(out, key_name(k))) != 0)
+	if ((r = wbuf_put_cstring(out, key_type_name(k->type))) != 0)
 		return r;
 	return key_put_public_fields(k, out);
 }
 
+int
+key_to_blob(const struct pc_key *k, struct wbuf *out)
+{
+	if (k != NULL && k->cert != NULL)
+		return wbuf_put(out, k->cert->blob, k->cert->bloblen);
+	return key_to_plain_blob(k, out);
+}
+
+int
+key_copy_public(const struct pc_key *k, struct pc_key **kp)
+{
+	struct pc_key *c;
+
+	*kp = NULL;
+	if (k == NULL || key_impl_get(k->type) == NULL)
+		return PC_ERR_INVALID_ARGUMENT;
+	if ((c = key_new(k->type)) == NULL)
+		return PC_ERR_ALLOC;
+	memcpy(c->ed_pk, k->ed_pk, sizeof(c->ed_pk));
+	if (k->pkey != NULL) {
+		/* The public half only, even from a private key. */
+		if ((c->pkey = key_evp_public_copy(k->pkey,
+		    k->has_private)) == NULL) {
+			key_free(c);
+			return PC_ERR_LIBCRYPTO;
+		}
+	}
+	*kp = c;
+	return 0;
+}
+
 /* Parse the public fields of a blob of type t (after the name). */
-static int
+int
 key_get_public_fields(struct wbuf *b, struct pc_key *k)
 {
 	const uint8_t *p, *e, *n;
@@ -895,8 +1085,9 @@ key_get_public_fields(struct wbuf *b, struct pc_key *k)
 	}
 }
 
-int
-key_from_blob(const uint8_t *blob, size_t len, struct pc_key **kp)
+static int
+key_from_blob_any(const uint8_t *blob, size_t len, int allow_cert,
+    struct pc_key **kp)
 {
 	struct wbuf b;
 	struct pc_key *k = NULL;
@@ -910,6 +1101,14 @@ key_from_blob(const uint8_t *blob, size_t len, struct pc_key **kp)
 	/* string key type name (RFC 4253 s. 6.6) */
 	if ((r = wbuf_get_string_direct(&b, &name, &nlen)) != 0)
 		return r;
+	if ((t = key_type_from_cert_name_len((const char *)name, nlen)) !=
+	    KEY_UNSPEC) {
+		/* Checked before parsing, so that a certificate signed by a
+		 * certificate signed by ... never recurses. */
+		if (!allow_cert)
+			return PC_ERR_CERT_INVALID;
+		return cert_parse(blob, len, t, kp);
+	}
 	if ((t = key_type_from_name_len((const char *)name, nlen)) ==
 	    KEY_UNSPEC)
 		return PC_ERR_KEY_TYPE_UNKNOWN;
@@ -924,6 +1123,18 @@ key_from_blob(const uint8_t *blob, size_t len, struct pc_key **kp)
  out:
 	key_free(k);
 	return r;
+}
+
+int
+key_from_blob(const uint8_t *blob, size_t len, struct pc_key **kp)
+{
+	return key_from_blob_any(blob, len, 1, kp);
+}
+
+int
+key_from_blob_plain(const uint8_t *blob, size_t len, struct pc_key **kp)
+{
+	return key_from_blob_any(blob, len, 0, kp);
 }
 
 static int
@@ -971,7 +1182,8 @@ key_from_public_line(const char *line, struct pc_key **kp, char **comment)
 	clen = (size_t)(line + linelen - p);
 	if (tlen == 0 || blen == 0)
 		return PC_ERR_INVALID_FORMAT;
-	if (key_type_from_name_len(type, tlen) == KEY_UNSPEC)
+	if (key_type_from_name_len(type, tlen) == KEY_UNSPEC &&
+	    key_type_from_cert_name_len(type, tlen) == KEY_UNSPEC)
 		return PC_ERR_KEY_TYPE_UNKNOWN;
 	if ((blob = malloc(base64_decoded_max(blen) + 1)) == NULL)
 		return PC_ERR_ALLOC;
@@ -1058,7 +1270,7 @@ key_fingerprint(const struct pc_key *k, char *out, size_t outlen)
 	if (outlen < sizeof(prefix))
 		return PC_ERR_NO_BUFFER_SPACE;
 	wbuf_init(&blob, 0);
-	if ((r = key_to_blob(k, &blob)) != 0)
+	if ((r = key_to_plain_blob(k, &blob)) != 0)
 		goto out;
 	if ((r = digest_memory(DIGEST_SHA256, wbuf_ptr(&blob),
 	    wbuf_len(&blob), h, sizeof(h))) != 0)
@@ -1077,9 +1289,17 @@ key_sign_alg(const struct pc_key *k, const char *sigalg,
     const struct key_sigalg **sap)
 {
 	const struct key_sigalg *sa;
+	const char *plain;
 
 	if (sigalg == NULL)
-		sigalg = k->type == KEY_RSA ? "rsa-sha2-512" : key_name(k);
+		sigalg = k->type == KEY_RSA ? "rsa-sha2-512" :
+		    key_type_name(k->type);
+	if ((plain = key_plain_sigalg_for(sigalg)) != NULL) {
+		/* A certificate algorithm needs the certificate. */
+		if (k->cert == NULL)
+			return PC_ERR_INVALID_ARGUMENT;
+		sigalg = plain;
+	}
 	if ((sa = key_sigalg_get(sigalg, strlen(sigalg))) == NULL)
 		return PC_ERR_NO_ALGORITHM_MATCH;
 	if (sa->type != k->type)
@@ -1332,12 +1552,20 @@ key_verify(const struct pc_key *k, const char *sigalg, const uint8_t *data,
 {
 	const struct key_sigalg *sa;
 	const uint8_t *name, *s;
+	const char *plain;
 	size_t nlen, slen;
 	struct wbuf b;
 	int r;
 
 	if (k == NULL || sig == NULL)
 		return PC_ERR_INVALID_ARGUMENT;
+	if ((plain = key_plain_sigalg_for(sigalg)) != NULL) {
+		/* PROTOCOL.certkeys: a certificate algorithm is signed with
+		 * the certified key under its plain name. */
+		if (k->cert == NULL)
+			return PC_ERR_SIGNATURE_INVALID;
+		sigalg = plain;
+	}
 	wbuf_init_const(&b, sig, siglen);
 	if ((r = wbuf_get_string_direct(&b, &name, &nlen)) != 0 ||
 	    (r = wbuf_get_string_direct(&b, &s, &slen)) != 0 ||

@@ -1,6 +1,7 @@
 /*
- * Internals shared by crypto/key.c (types, blobs, signatures) and
- * crypto/keyfmt.c (private key file formats).  Nothing outside crypto/key*.c
+ * Internals shared by crypto/key.c (types, blobs, signatures),
+ * crypto/keyfmt.c (private key file formats) and crypto/cert.c
+ * (certificates).  Nothing outside crypto/key*.c
  * includes this header: everyone else sees struct pc_key only through
  * crypto/key.h.
  */
@@ -27,8 +28,12 @@ struct pc_key {
 	/* KEY_ED25519: both halves in fixed arrays, sk wiped by key_free. */
 	uint8_t ed_pk[KEY_ED25519_PK_LEN];
 	uint8_t ed_sk[KEY_ED25519_SK_LEN];
-	/* KEY_ECDSA_* and KEY_RSA: owned by the key. */
+	/* KEY_ECDSA_* and KEY_RSA: owned by the key (a reference: EVP_PKEYs
+	 * are never changed once built, so copies share them). */
 	EVP_PKEY *pkey;
+	/* A certificate for the key above, owned by the key; NULL for a
+	 * plain key. */
+	struct pc_cert *cert;
 };
 
 /* A zeroed key of type t (caller frees with key_free), NULL on ENOMEM. */
@@ -57,6 +62,22 @@ int	key_ed25519_set_seed(struct pc_key *k, const uint8_t *seed) PC_WUR;
 /* Make a key from an OpenSSL key read from PEM (or generated): checks its
  * type, size and consistency.  Always takes ownership of pkey. */
 int	key_from_evp(EVP_PKEY *pkey, struct pc_key **kp) PC_WUR;
+
+/* Parse the public fields of a blob (after the name) into k, whose type
+ * says which fields. */
+int	key_get_public_fields(struct wbuf *b, struct pc_key *k) PC_WUR;
+/* A plain public blob only: a certificate name gives PC_ERR_CERT_INVALID. */
+int	key_from_blob_plain(const uint8_t *blob, size_t len,
+	    struct pc_key **kp) PC_WUR;
+/* A new plain public key equal to k's (certified) public half. */
+int	key_copy_public(const struct pc_key *k, struct pc_key **kp) PC_WUR;
+
+/* crypto/cert.c.  cert_parse reads a whole certificate blob (its name
+ * already known to be the certificate type of t) into a new key. */
+int	cert_parse(const uint8_t *blob, size_t len, enum key_type t,
+	    struct pc_key **kp) PC_WUR;
+int	cert_dup(const struct pc_cert *c, struct pc_cert **cp) PC_WUR;
+void	cert_free(struct pc_cert *c);
 
 /* Append the public blob's fields after the name string (RFC 4253
  * s. 6.6, RFC 5656 s. 3.1, RFC 8709 s. 4). */

@@ -347,7 +347,7 @@ keyfmt_parse_openssh(const uint8_t *data, size_t len, struct pc_key **kp,
 	}
 	/* string publickey1 */
 	if ((r = wbuf_get_string_direct(&b, &pubblob, &publen)) != 0 ||
-	    (r = key_from_blob(pubblob, publen, &pub)) != 0)
+	    (r = key_from_blob_plain(pubblob, publen, &pub)) != 0)
 		goto out;
 	/* string encrypted, padded list of private keys */
 	if ((r = wbuf_get_string_direct(&b, &privp, &privlen)) != 0 ||
@@ -464,7 +464,8 @@ key_write_private(const struct pc_key *k, const char *comment,
 	size_t start = wbuf_len(out);
 	int r;
 
-	if (k == NULL || !key_has_private(k))
+	/* A certificate is written as its own -cert.pub file. */
+	if (k == NULL || !key_has_private(k) || key_is_cert(k))
 		return PC_ERR_INVALID_ARGUMENT;
 	wbuf_init(&pubblob, 0);
 	wbuf_init(&priv, 0);
