@@ -951,11 +951,13 @@ text_rsa_too_small(const uint8_t *blob, size_t len)
 	    wbuf_get_string_direct(&b, &n, &len_n) != 0 ||	/* n */
 	    wbuf_get_end(&b) != 0)
 		return 0;
+	if (len_n == 0 || (n[0] & 0x80) != 0)	/* zero or negative */
+		return 0;
 	while (len_n > 0 && n[0] == 0) {
 		n++;
 		len_n--;
 	}
-	if (len_n == 0 || (n[0] & 0x80) != 0)
+	if (len_n == 0)
 		return 0;
 	for (top = 0; (n[0] >> top) > 1; top++)
 		;
