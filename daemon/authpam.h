@@ -49,7 +49,9 @@
 struct authpam_params {
 	const char *service;	/* PAM service; NULL: AUTHPAM_SERVICE */
 	int permit_empty_passwords; /* else PAM_DISALLOW_NULL_AUTHTOK */
-	int timeout_ms;		/* per wait for the child; 0: default */
+	int timeout_ms;		/* per wait for the child, and the child's
+				 * wait for keyboard-interactive answers;
+				 * 0: AUTHPAM_TIMEOUT_MS */
 };
 
 /*
