@@ -115,6 +115,16 @@ build/san-tests/%: tests/%.c $(TEST_HELPERS:%.c=$(SAN)/%.o) build/san-libcore.a
 		$(CMOCKA_CFLAGS) -o $@ $(filter %.c %.o %.a,$^) \
 		$(CMOCKA_LIBS) $(LIBS_CONF)
 
+# A PAM module for the PAM tests only (see tests/pam/pam_pctest.c), loaded
+# through pam_wrapper by test_authpam and tests/integration/pamtest.py.
+PAM_TEST_MODULE = build/tests/pam/pam_pctest.so
+$(PAM_TEST_MODULE): tests/pam/pam_pctest.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -g $(WARN) $(WERROR) -fPIC -shared \
+		-o $@ $< -lpam
+build/tests/unit/test_authpam build/san-tests/unit/test_authpam: \
+	$(PAM_TEST_MODULE)
+
 test-bins: $(TEST_BINS)
 san-test-bins: $(SAN_TEST_BINS)
 fuzz-bins: $(FUZZ_BINS)
