@@ -224,13 +224,23 @@ int_parse(const struct servconf_kw *kw, struct server_config *cfg,
     const struct servconf_lctx *lc, char **av, int ac)
 {
 	int *p = FIELD(cfg, kw, int);
+	const char *why;
 	int64_t v;
 
 	if (servconf_one_arg(lc, av, ac) != 0) {
 		return PC_ERR_CONFIG;
 	}
 	if (servconf_parse_uint(av[0], INT_MAX, &v) != 0) {
-		LERR(lc, "Bad number '%s' for %s.", av[0], lc->keyword);
+		/* OpenSSH's strtonum(3) wording. */
+		if (av[0][0] == '-' &&
+		    servconf_parse_uint(av[0] + 1, INT64_MAX, &v) == 0) {
+			why = "too small";
+		} else if (servconf_parse_uint(av[0], INT64_MAX, &v) == 0) {
+			why = "too large";
+		} else {
+			why = "invalid";
+		}
+		LERR(lc, "%s integer value %s.", lc->keyword, why);
 		return PC_ERR_CONFIG;
 	}
 	if (*p == -1) {
