@@ -10,7 +10,10 @@
  *   servconf_clear(&cfg);
  *
  * The FIRST value obtained for a keyword wins, so -o options given before
- * the file override it.  Port, ListenAddress and HostKey accumulate.
+ * the file override it.  Port, ListenAddress, HostKey, HostCertificate,
+ * AllowUsers, DenyUsers, AllowGroups and DenyGroups accumulate; the
+ * lists AuthorizedKeysFile and AuthenticationMethods are taken whole
+ * from their first line.
  * Match blocks override the global values for a connection; within the
  * matching blocks the first value wins again.
  *
@@ -46,7 +49,7 @@
 struct servconf_listen_spec {
 	char *host;		/* without brackets */
 	int port;		/* 0: every Port */
-	char *origin;		/* "PATH line N", for errors at resolve time */
+	char *origin;	/* "PATH line N", for errors at resolve time */
 };
 
 /* One resolved address to bind. */
@@ -103,6 +106,42 @@ struct server_config {
 	int max_startups_rate;
 	int max_startups;
 	char *moduli_file;
+
+	/*
+	 * Authentication (sshd_config(5)).  Flags are 1/0; strings marked
+	 * "none" are NULL when the value is none (also after Match).
+	 */
+	int use_pam;
+	char *pam_service_name;		/* default "portcullisd" */
+	int max_auth_tries;
+	int permit_root_login;		/* POLICY_ROOT_* (login.h) */
+	int pubkey_authentication;
+	int password_authentication;
+	int kbd_interactive_authentication;
+	int permit_empty_passwords;
+	int strict_modes;
+	char *banner;			/* absolute path or NULL: none */
+	/* AuthenticationMethods: each entry is one comma-separated list of
+	 * methods that must all succeed; n == 0 means "any". */
+	struct servconf_strlist auth_methods;
+	/* One entry per word, accumulated over lines (policy/login.h). */
+	struct servconf_strlist allow_users;
+	struct servconf_strlist deny_users;
+	struct servconf_strlist allow_groups;
+	struct servconf_strlist deny_groups;
+	char *pubkey_accepted_algorithms;	/* assembled list */
+	char *ca_sign_algorithms;		/* assembled list */
+	struct servconf_strlist host_certificates;	/* absolute paths */
+	/* Paths with %-tokens, relative to the home directory unless
+	 * absolute (servconf_expand_path); an entry may be "none". */
+	struct servconf_strlist authorized_keys_files;
+	char *authorized_keys_command;	/* whole command line; none */
+	char *authorized_keys_command_user;	/* none */
+	char *authorized_principals_file;	/* %-tokens; none */
+	char *authorized_principals_command;	/* none */
+	char *authorized_principals_command_user;	/* none */
+	char *trusted_user_ca_keys;	/* absolute path; none */
+	char *revoked_keys;		/* absolute path; none */
 
 	/* Source lines kept for Match; not copied by apply_match. */
 	struct servconf_line *lines;
@@ -178,5 +217,49 @@ void	servconf_match_ctx_clear(struct servconf_match_ctx *ctx);
 
 /* One "keyword value" line per option, lower case, as sshd -T. */
 void	servconf_dump(const struct server_config *cfg, FILE *f);
+
+/*
+ * The values of the sshd_config(5) TOKENS.  A NULL field is a token the
+ * keyword does not offer; using it is an error, as in OpenSSH.  Which
+ * fields to set, per keyword:
+ *   AuthorizedKeysFile, AuthorizedPrincipalsFile:  %% %h %U %u
+ *   AuthorizedKeysCommand:  %% %C %D %f %h %k %t %U %u
+ *   AuthorizedPrincipalsCommand:  %% %C %D %F %f %h %i %K %k %s %T %t %U %u
+ * All fields are borrowed.
+ */
+struct servconf_tokens {
+	const char *conn;	/* %C "caddr cport saddr sport" */
+	const char *rdomain;	/* %D routing domain */
+	const char *ca_fp;	/* %F fingerprint of the CA key */
+	const char *key_fp;	/* %f fingerprint of the key or cert */
+	const char *home;	/* %h home directory */
+	const char *key_id;	/* %i certificate key ID */
+	const char *ca_key;	/* %K CA key, base64 */
+	const char *key;	/* %k key or certificate, base64 */
+	const char *serial;	/* %s certificate serial, decimal */
+	const char *ca_type;	/* %T CA key type */
+	const char *key_type;	/* %t key or certificate type */
+	const char *uid;	/* %U numeric user ID, decimal */
+	const char *user;	/* %u user name */
+};
+
+#define SERVCONF_MAX_EXPAND	16384	/* longest expansion */
+
+/*
+ * Expand the %-tokens of fmt.  *out is a new string the caller frees.
+ * PC_ERR_INVALID_FORMAT for an unknown or unoffered token or a lone '%'
+ * at the end; PC_ERR_RANGE if the result exceeds SERVCONF_MAX_EXPAND.
+ */
+int	servconf_expand_tokens(const char *fmt,
+	    const struct servconf_tokens *t, char **out) PC_WUR;
+
+/*
+ * As servconf_expand_tokens, then a relative result is taken relative to
+ * t->home, as sshd does for AuthorizedKeysFile and
+ * AuthorizedPrincipalsFile.  PC_ERR_INVALID_ARGUMENT if t->home is NULL
+ * and the path is relative.
+ */
+int	servconf_expand_path(const char *fmt,
+	    const struct servconf_tokens *t, char **out) PC_WUR;
 
 #endif /* PC_SERVCONF_H */

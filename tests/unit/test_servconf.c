@@ -138,8 +138,16 @@ test_defaults(void **state)
 	assert_string_equal(cfg.ciphers, cipher_default_list());
 	assert_string_equal(cfg.macs, mac_default_list());
 	assert_string_equal(cfg.kex_algorithms, kexalg_default_list());
+	/* As OpenSSH: certificate algorithms first (HostCertificate). */
 	assert_string_equal(cfg.hostkey_algorithms,
-	    key_sigalg_default_list());
+	    "ssh-ed25519-cert-v01@openssh.com,"
+	    "ecdsa-sha2-nistp256-cert-v01@openssh.com,"
+	    "ecdsa-sha2-nistp384-cert-v01@openssh.com,"
+	    "ecdsa-sha2-nistp521-cert-v01@openssh.com,"
+	    "rsa-sha2-512-cert-v01@openssh.com,"
+	    "rsa-sha2-256-cert-v01@openssh.com,"
+	    "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,"
+	    "ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256");
 	assert_int_equal(cfg.host_keys.n, 3);
 	assert_true(cfg.num_listen >= 1);
 	assert_dump_has(&cfg, "port 22");
@@ -293,7 +301,7 @@ static const struct {
 	{ "MaxStartups x", 0 }, { "MaxStartups 10:30:100x", 0 },
 	{ "ModuliFile /etc/ssh/moduli", 1 }, { "ModuliFile", 0 },
 	{ "Match User x", 0 }, { "Include /etc/ssh/sshd_config", 0 },
-	{ "NoSuchKeyword yes", 0 }, { "PermitRootLogin no", 0 },
+	{ "NoSuchKeyword yes", 0 }, { "KerberosTicketCleanup no", 0 },
 	{ "Protocol 2", 1 }, { "", 1 }, { "   # just a comment", 1 },
 };
 
@@ -584,7 +592,7 @@ test_unknown_keyword(void **state)
 	assert_int_equal(servconf_load(&cfg, D "unsupported.conf"),
 	    PC_ERR_CONFIG);
 	assert_log_has(D "unsupported.conf line 3: unsupported option "
-	    "PermitRootLogin");
+	    "KerberosTicketCleanup");
 	servconf_clear(&cfg);
 }
 
