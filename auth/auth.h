@@ -67,7 +67,8 @@ struct auth_settings {
 	int kbdint;			/* KbdInteractiveAuthentication */
 	int permit_empty_passwords;
 	const char *auth_methods;	/* AuthenticationMethods; NULL: any */
-	unsigned max_tries;		/* MaxAuthTries; 0 means 6 */
+	unsigned max_tries;		/* MaxAuthTries (0: the first failure
+				 * ends it, as OpenSSH) */
 	const char *pubkey_algs;	/* PubkeyAcceptedAlgorithms */
 	const char *banner;		/* text sent once, or NULL */
 };
@@ -80,7 +81,8 @@ struct auth_backend {
 	 * NULL: the settings given to userauth_new stay.
 	 */
 	int (*settings_for_user)(void *arg, const char *name,
-	    const struct auth_user *u, struct auth_settings *s);
+	    const struct auth_user *u, const struct auth_peer *peer,
+	    struct auth_settings *s);
 	/* *up is NULL (and 0 returned) when there is no such user. */
 	int (*user_lookup)(void *arg, const char *name,
 	    struct auth_user **up);

@@ -17,7 +17,6 @@
 #include "ssh2.h"
 #include "userauth.h"
 
-#define DEFAULT_MAX_TRIES	6
 #define MAX_KBDINT_ROUNDS	16
 #define MAX_KBDINT_PROMPTS	32
 #define MAX_USED_KEYS		USERAUTH_MAX_STEPS
@@ -253,8 +252,6 @@ apply_settings(struct userauth *ua, const struct auth_settings *s)
 	ua->p.s = *s;
 	ua->p.s.pubkey_algs = NULL;	/* use the copies */
 	ua->p.s.banner = NULL;
-	if (ua->p.s.max_tries == 0)
-		ua->p.s.max_tries = DEFAULT_MAX_TRIES;
 	free_lists(ua);
 	if ((r = parse_auth_methods(ua, s->auth_methods)) != 0)
 		error("bad AuthenticationMethods \"%s\"", s->auth_methods);
@@ -370,17 +367,18 @@ plain_alg(const char *alg, char *out, size_t outlen)
 	out[l] = '\0';
 }
 
-static int
+/* ": ED25519 SHA256:..." or, for a certificate, with its ID, serial and
+ * CA, as OpenSSH's auth log. */
+static void
 key_log_info(const struct pc_key *k, char *out, size_t outlen)
 {
-	char fp[KEY_FP_MAX];
+	char *d = NULL;
 
-	if (key_fingerprint(k, fp, sizeof(fp)) != 0)
-		snprintf(fp, sizeof(fp), "?");
-	/* As OpenSSH's auth log: "ED25519 SHA256:...", "RSA-CERT ...". */
-	snprintf(out, outlen, ": %s%s %s", key_type_label(key_get_type(k)),
-	    key_is_cert(k) ? "-CERT" : "", fp);
-	return 0;
+	if (key_describe(k, &d) == 0)
+		snprintf(out, outlen, ": %s", d);
+	else
+		snprintf(out, outlen, ": %s", key_label(k));
+	free(d);
 }
 
 /* Was this key already used for an earlier step? */
@@ -433,7 +431,7 @@ method_publickey(struct userauth *ua, struct wbuf *m, const char *method,
 {
 	const uint8_t *blob, *sig = NULL, *hk = NULL;
 	size_t bloblen, siglen = 0, hklen = 0;
-	char *alg = NULL, *where = NULL, info[KEY_FP_MAX + 48];
+	char *alg = NULL, *where = NULL, info[1024];
 	char plain[KEX_MAX_ALG_NAME], fp[KEY_FP_MAX];
 	struct pc_key *key = NULL;
 	struct auth_opts *opts = NULL, *merged = NULL;
@@ -790,7 +788,8 @@ set_user(struct userauth *ua, const char *user, size_t ulen,
 
 		s.pubkey_algs = ua->pubkey_algs;
 		s.banner = ua->banner;
-		if ((r = b->settings_for_user(b->arg, user, ua->au, &s)) != 0 ||
+		if ((r = b->settings_for_user(b->arg, user, ua->au,
+		    ua->p.peer, &s)) != 0 ||
 		    (r = apply_settings(ua, &s)) != 0) {
 			ua->last_error = "configuration error";
 			*reason = SSH2_DISCONNECT_BY_APPLICATION;

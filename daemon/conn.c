@@ -339,8 +339,12 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 			char w[USERAUTH_MAX_USER + 32];
 
 			who(c, w, sizeof(w));
-			logit("Connection closed by %s%s port %d%s", w, c->addr,
-			    c->port, stage(c));
+			if (userauth_done(c->ua))
+				logit("Disconnected from %s%s port %d", w,
+				    c->addr, c->port);
+			else
+				logit("Connection closed by %s%s port %d%s", w,
+				    c->addr, c->port, stage(c));
 			return 0;
 		}
 		quickack(c->rfd);

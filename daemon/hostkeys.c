@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "certcheck.h"
 #include "hostkeys.h"
 #include "keyfile.h"
 #include "log.h"
@@ -59,6 +60,44 @@ hostkeys_clear(struct hostkeys *hk)
 	for (i = 0; i < hk->n; i++)
 		key_free(hk->keys[i]);
 	memset(hk, 0, sizeof(*hk));
+}
+
+int
+hostkeys_add_certs(struct hostkeys *hk, char *const *paths, size_t npaths)
+{
+	struct pc_key *cert, *withcert;
+	const char *why;
+	size_t i, j, nplain = hk->n;
+	int r;
+
+	for (i = 0; i < npaths; i++) {
+		cert = NULL;
+		if ((r = keyfile_load_public(paths[i], &cert, NULL)) != 0 ||
+		    !key_is_cert(cert)) {
+			error("Could not load host certificate \"%s\": %s",
+			    paths[i], r != 0 ? pc_strerror(r) :
+			    "not a certificate");
+			key_free(cert);
+			continue;
+		}
+		for (j = 0; j < nplain; j++) {
+			if (certcheck_host_cert_for_key(hk->keys[j], cert,
+			    &why) == 0)
+				break;
+		}
+		if (j == nplain || hk->n >= HOSTKEYS_MAX ||
+		    key_attach_cert(hk->keys[j], cert, &withcert) != 0) {
+			error("No matching private key for certificate \"%s\"",
+			    paths[i]);
+			key_free(cert);
+			continue;
+		}
+		debug("host certificate %s for %s", paths[i],
+		    key_name(withcert));
+		hk->keys[hk->n++] = withcert;
+		key_free(cert);
+	}
+	return 0;
 }
 
 int

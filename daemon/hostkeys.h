@@ -32,6 +32,14 @@ struct hostkeys {
 int	hostkeys_load(struct hostkeys *hk, char *const *paths,
 	    size_t npaths) PC_WUR;
 void	hostkeys_clear(struct hostkeys *hk);
+/*
+ * HostCertificate: each file's certificate is attached to the loaded host
+ * key it certifies, as another entry that offers the -cert-v01 host key
+ * algorithm.  A certificate matching no key, or unreadable, is logged and
+ * skipped (as sshd).
+ */
+int	hostkeys_add_certs(struct hostkeys *hk, char *const *paths,
+	    size_t npaths) PC_WUR;
 /* tp_sign_fn: sign data (an exchange hash) with a loaded key. */
 int	hostkeys_sign(void *arg, const struct pc_key *key, const char *sigalg,
 	    const uint8_t *data, size_t len, struct wbuf *sig) PC_WUR;

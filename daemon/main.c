@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "cipher.h"
+#include "authbackend.h"
 #include "conn.h"
 #include "hostkeys.h"
 #include "kexalg.h"
@@ -262,6 +263,7 @@ main(int argc, char **argv)
 	struct hostkeys hk;
 	struct conn_settings cs;
 	struct server_opts so;
+	struct authbackend ab;
 	struct kex_moduli_entry *moduli = NULL;
 	size_t nmoduli = 0;
 	int r;
@@ -288,7 +290,9 @@ main(int argc, char **argv)
 		servconf_clear(&cfg);
 		return 255;
 	}
-	if ((r = moduli_load(cfg.moduli_file, &moduli, &nmoduli)) != 0) {
+	if ((r = hostkeys_add_certs(&hk, cfg.host_certificates.v,
+	    cfg.host_certificates.n)) != 0 ||
+	    (r = moduli_load(cfg.moduli_file, &moduli, &nmoduli)) != 0) {
 		hostkeys_clear(&hk);
 		servconf_clear(&cfg);
 		return 255;
@@ -314,6 +318,12 @@ main(int argc, char **argv)
 	    (uint32_t)cfg.login_grace_time : 0;
 	cs.moduli = moduli;
 	cs.nmoduli = nmoduli;
+	if ((r = authbackend_init(&ab, &cfg)) != 0 ||
+	    (r = authbackend_settings(&ab, &cs.auth)) != 0) {
+		fatal_log("authentication setup: %s", pc_strerror(r));
+		return 255;
+	}
+	cs.backend = &ab.vt;
 
 	if (c.inetd)
 		r = conn_serve(STDIN_FILENO, STDOUT_FILENO, &cs);
@@ -324,6 +334,7 @@ main(int argc, char **argv)
 		so.argv = argv;
 		r = server_run(&cfg, &cs, &so);
 	}
+	authbackend_clear(&ab);
 	moduli_free(moduli, nmoduli);
 	hostkeys_clear(&hk);
 	servconf_clear(&cfg);

@@ -126,6 +126,7 @@ server_reply(struct tp *t, uint8_t reply_type, const struct kex_dh_group *grp,
 {
 	const struct kex_alg *alg = t->choice.kex;
 	const struct pc_key *hk;
+	const char *sigalg;
 	struct wbuf ks, spub, K, sig;
 	uint8_t H[DIGEST_MAX_LEN];
 	size_t Hlen = 0;
@@ -150,8 +151,12 @@ server_reply(struct tp *t, uint8_t reply_type, const struct kex_dh_group *grp,
 	    cpub, clen, wbuf_ptr(&spub), wbuf_len(&spub), &K, H,
 	    &Hlen)) != 0)
 		goto out;
-	if ((r = t->sign(t->sign_arg, hk, t->choice.hostkey_alg, H, Hlen,
-	    &sig)) != 0) {
+	/* With a host certificate the signature is the plain algorithm's
+	 * (PROTOCOL.certkeys). */
+	sigalg = key_plain_sigalg_for(t->choice.hostkey_alg);
+	if (sigalg == NULL)
+		sigalg = t->choice.hostkey_alg;
+	if ((r = t->sign(t->sign_arg, hk, sigalg, H, Hlen, &sig)) != 0) {
 		error("kex: host key signature failed: %s", pc_strerror(r));
 		goto out;
 	}
@@ -402,8 +407,9 @@ recv_reply(struct tp *t, struct wbuf *m)
 	    &t->gex_own : NULL, wbuf_ptr(&t->client_pub),
 	    wbuf_len(&t->client_pub), spub, slen, &K, H, &Hlen)) != 0)
 		goto out;
-	if ((r = key_verify(hk, t->choice.hostkey_alg, H, Hlen, sig,
-	    siglen)) != 0) {
+	if ((r = key_verify(hk, key_plain_sigalg_for(t->choice.hostkey_alg) ?
+	    key_plain_sigalg_for(t->choice.hostkey_alg) :
+	    t->choice.hostkey_alg, H, Hlen, sig, siglen)) != 0) {
 		error("kex: server host key signature does not verify");
 		goto out;
 	}

@@ -51,13 +51,16 @@ const struct pc_key *
 tp_hostkey_for_alg(const struct tp *t, const char *alg)
 {
 	enum key_type kt = key_type_for_sigalg(alg);
+	/* A -cert-v01 algorithm needs a key with its HostCertificate. */
+	int want_cert = key_plain_sigalg_for(alg) != NULL;
 	size_t i;
 
 	if (kt == KEY_UNSPEC)
 		return NULL;
 	for (i = 0; i < t->nhostkeys; i++) {
 		if (t->hostkeys[i] != NULL &&
-		    key_get_type(t->hostkeys[i]) == kt)
+		    key_get_type(t->hostkeys[i]) == kt &&
+		    (key_is_cert(t->hostkeys[i]) != 0) == want_cert)
 			return t->hostkeys[i];
 	}
 	return NULL;
