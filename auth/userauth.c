@@ -39,6 +39,7 @@ struct userauth {
 	int banner_sent;
 	int done;
 	unsigned failures;
+	unsigned requests;		/* USERAUTH_REQUESTs so far */
 	char user[USERAUTH_MAX_USER + 1];
 	char service[64];
 	int user_set;			/* first request seen */
@@ -202,6 +203,25 @@ invalid_tag(const struct userauth *ua)
 	return ua->au == NULL ? "invalid user " : "";
 }
 
+/* Would this method complete a list (without advancing anything)? */
+static int
+completes_a_list(const struct userauth *ua, const char *method,
+    const char *sub)
+{
+	unsigned i;
+
+	if (ua->nlists == 0)
+		return 1;
+	for (i = 0; i < ua->nlists; i++) {
+		const struct step_list *l = &ua->lists[i];
+
+		if (l->next + 1 == l->nsteps &&
+		    step_matches(l->step[l->next], method, sub))
+			return 1;
+	}
+	return 0;
+}
+
 /* A method has succeeded: advance the lists; 1 when one is complete. */
 static int
 advance_lists(struct userauth *ua, const char *method, const char *sub)
@@ -310,7 +330,10 @@ finish_attempt(struct userauth *ua, const char *method, const char *sub,
 		ok = 0;
 	}
 	free(why);
-	if (ok && ua->p.backend->account_ok != NULL &&
+	why = NULL;
+	/* Account checks once, when authentication would be complete. */
+	if (ok && completes_a_list(ua, method, sub) &&
+	    ua->p.backend->account_ok != NULL &&
 	    ua->p.backend->account_ok(ua->p.backend->arg, ua->au, pe,
 	    &why) != 0) {
 		logit("Access denied for user %s by account settings%s%s",
@@ -332,11 +355,12 @@ finish_attempt(struct userauth *ua, const char *method, const char *sub,
 		tp_set_authenticated(ua->t);
 		return tp_send(ua->t, &type, 1);
 	}
-	if (strcmp(method, "none") != 0) {
+	/* As OpenSSH: "none" is an attempt too, except as the first. */
+	if (strcmp(method, "none") != 0 || ua->requests > 1)
 		ua->failures++;
+	if (strcmp(method, "none") != 0)
 		logit("Failed %s for %s%s from %s port %d ssh2%s", logname,
 		    invalid_tag(ua), ua->user, pe->addr, pe->port, info);
-	}
 	if (ua->failures >= ua->p.s.max_tries) {
 		error("maximum authentication attempts exceeded for %s%s "
 		    "from %s port %d ssh2", invalid_tag(ua), ua->user,
@@ -658,7 +682,7 @@ kbdint_step(struct userauth *ua, uint32_t *reason)
 	}
 	auth_kbdint_query_clear(&q);
 	kbdint_end(ua);
-	return finish_attempt(ua, "keyboard-interactive", NULL,
+	return finish_attempt(ua, "keyboard-interactive", "pam",
 	    "keyboard-interactive/pam", r == PC_OK_AUTHENTICATED, "", reason);
 }
 
@@ -692,7 +716,7 @@ method_kbdint(struct userauth *ua, struct wbuf *m, uint32_t *reason)
 	if ((r = ua->p.backend->kbdint_start(ua->p.backend->arg, ua->au,
 	    ua->p.peer, &ua->kbd)) != 0) {
 		ua->kbd = NULL;
-		return finish_attempt(ua, "keyboard-interactive", NULL,
+		return finish_attempt(ua, "keyboard-interactive", "pam",
 		    "keyboard-interactive/pam", 0, "", reason);
 	}
 	return kbdint_step(ua, reason);
@@ -726,13 +750,13 @@ recv_info_response(struct userauth *ua, struct wbuf *m, uint32_t *reason)
 		goto out;
 	if (ua->kbd_fake) {
 		kbdint_end(ua);
-		r = finish_attempt(ua, "keyboard-interactive", NULL,
+		r = finish_attempt(ua, "keyboard-interactive", "pam",
 		    "keyboard-interactive/pam", 0, "", reason);
 		goto out;
 	}
 	if ((r = ua->p.backend->kbdint_respond(ua->kbd, n, resp)) != 0) {
 		kbdint_end(ua);
-		r = finish_attempt(ua, "keyboard-interactive", NULL,
+		r = finish_attempt(ua, "keyboard-interactive", "pam",
 		    "keyboard-interactive/pam", 0, "", reason);
 		goto out;
 	}
@@ -826,6 +850,7 @@ recv_userauth_request(struct userauth *ua, struct wbuf *m, uint32_t *reason)
 		r = PC_ERR_PROTOCOL;
 		goto out;
 	}
+	ua->requests++;
 	if ((r = set_user(ua, user, ulen, service, reason)) != 0 ||
 	    (r = send_banner(ua)) != 0)
 		goto out;

@@ -135,6 +135,7 @@ settings_for_user(void *arg, const char *name, const struct auth_user *u,
 	struct servconf_match_ctx ctx;
 	int r;
 
+	ab->peer = peer;
 	servconf_match_ctx_init(&ctx);
 	/* Borrowed strings: this ctx is not cleared. */
 	ctx.user = (char *)(uintptr_t)name;
@@ -278,6 +279,10 @@ method_allowed(void *arg, const struct auth_user *u, const char *method,
 	if (policy_root_login(cfg(ab)->permit_root_login, method,
 	    opts != NULL && opts->force_command != NULL, &d) != 0 ||
 	    !d.allowed) {
+		/* OpenSSH: "ROOT LOGIN REFUSED FROM 192.0.2.1 port 4242". */
+		if (ab->peer != NULL)
+			return refuse(why, "%s FROM %.200s port %d", d.reason,
+			    ab->peer->addr, ab->peer->port);
 		*why = strdup(d.reason);
 		return PC_ERR_AUTH_FAILED;
 	}

@@ -19,6 +19,7 @@ struct authbackend {
 	int have_user_cfg;
 	char *auth_methods;		/* joined for the current config */
 	char *banner;			/* Banner file contents */
+	const struct auth_peer *peer;	/* borrowed, from the first request */
 };
 
 /* global is borrowed for the life of ab. */
