@@ -202,8 +202,8 @@ certcheck_user(const struct pc_key *certkey, const struct certcheck_ctx *ctx,
 	/* The CA signature: nothing in the certificate counts before. */
 	r = cert_verify_signature(c, ctx->ca_sigalgs);
 	if (r == PC_ERR_NO_ALGORITHM_MATCH) {
-		*why = certcheck_why_named("CA signature algorithm not allowed:",
-		    c->sig_alg);
+		*why = certcheck_why_named(
+		    "CA signature algorithm not allowed:", c->sig_alg);
 		return PC_ERR_CERT_INVALID;
 	}
 	if (r != 0) {

@@ -40,7 +40,8 @@ struct certcheck_ctx {
 	int principals_required;
 	const struct pc_key *const *cas;	/* trusted CA keys */
 	size_t ncas;
-	const char *ca_sigalgs;		/* CASignatureAlgorithms; NULL: default */
+	const char *ca_sigalgs;		/* CASignatureAlgorithms, NULL:
+					 * the default */
 	const char *addr;		/* numeric peer address */
 };
 

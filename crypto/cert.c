@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/x509.h>
 
 #include "alglist.h"
 #include "cert.h"
@@ -340,7 +342,125 @@ cert_find_option(const struct cert_option *opts, size_t nopts,
 	return NULL;
 }
 
-/* The certificate half of the key.h API. */
+/*
+ * The certificate half of the key.h API (and key_copy_public of
+ * key_int.h, which only certificates use).
+ */
+
+/*
+ * Certificate signature algorithms and the plain algorithm that signs for
+ * each: the signature blob names the plain one (PROTOCOL.certkeys; for RSA,
+ * RFC 8332 s. 3 with the names OpenSSH added in PROTOCOL s. 3.1).
+ */
+static const struct key_cert_sigalg {
+	const char *cert;
+	const char *plain;
+} key_cert_sigalgs[] = {
+	{ "ssh-ed25519-cert-v01@openssh.com", "ssh-ed25519" },
+	{ "ecdsa-sha2-nistp256-cert-v01@openssh.com", "ecdsa-sha2-nistp256" },
+	{ "ecdsa-sha2-nistp384-cert-v01@openssh.com", "ecdsa-sha2-nistp384" },
+	{ "ecdsa-sha2-nistp521-cert-v01@openssh.com", "ecdsa-sha2-nistp521" },
+	{ "rsa-sha2-512-cert-v01@openssh.com", "rsa-sha2-512" },
+	{ "rsa-sha2-256-cert-v01@openssh.com", "rsa-sha2-256" },
+	{ "ssh-rsa-cert-v01@openssh.com", "ssh-rsa" },
+};
+
+const char *
+key_label(const struct pc_key *k)
+{
+	if (k == NULL || k->cert == NULL)
+		return key_type_label(key_get_type(k));
+	switch (k->type) {
+	case KEY_ED25519:
+		return "ED25519-CERT";
+	case KEY_ECDSA_P256:
+	case KEY_ECDSA_P384:
+	case KEY_ECDSA_P521:
+		return "ECDSA-CERT";
+	case KEY_RSA:
+		return "RSA-CERT";
+	default:
+		return "UNKNOWN-CERT";
+	}
+}
+
+const char *
+key_cert_sigalg_for(const char *plain_sigalg)
+{
+	size_t i;
+
+	if (plain_sigalg == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(key_cert_sigalgs) /
+	    sizeof(key_cert_sigalgs[0]); i++) {
+		if (strcmp(key_cert_sigalgs[i].plain, plain_sigalg) == 0)
+			return key_cert_sigalgs[i].cert;
+	}
+	return NULL;
+}
+
+const char *
+key_plain_sigalg_for(const char *cert_sigalg)
+{
+	size_t i;
+
+	if (cert_sigalg == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(key_cert_sigalgs) /
+	    sizeof(key_cert_sigalgs[0]); i++) {
+		if (strcmp(key_cert_sigalgs[i].cert, cert_sigalg) == 0)
+			return key_cert_sigalgs[i].plain;
+	}
+	return NULL;
+}
+
+/* A public-only EVP_PKEY with pkey's public half: another reference to
+ * pkey if it has no private half, else a copy through SubjectPublicKeyInfo
+ * (so that no private material is shared with a public copy). */
+static EVP_PKEY *
+key_evp_public_copy(EVP_PKEY *pkey, int has_private)
+{
+	unsigned char *der = NULL;
+	const unsigned char *p;
+	EVP_PKEY *pub;
+	int len;
+
+	if (!has_private)
+		return EVP_PKEY_up_ref(pkey) == 1 ? pkey : NULL;
+	if ((len = i2d_PUBKEY(pkey, &der)) <= 0) {
+		ERR_clear_error();
+		return NULL;
+	}
+	p = der;
+	pub = d2i_PUBKEY(NULL, &p, len);
+	OPENSSL_free(der);
+	ERR_clear_error();
+	return pub;
+}
+
+int
+key_copy_public(const struct pc_key *k, struct pc_key **kp)
+{
+	struct pc_key *c;
+
+	*kp = NULL;
+	if (k == NULL || key_type_name(k->type) == NULL)
+		return PC_ERR_INVALID_ARGUMENT;
+	if ((c = key_new(k->type)) == NULL)
+		return PC_ERR_ALLOC;
+	memcpy(c->ed_pk, k->ed_pk, sizeof(c->ed_pk));
+	if (k->pkey != NULL) {
+		/* The public half only, even from a private key. */
+		if ((c->pkey = key_evp_public_copy(k->pkey,
+		    k->has_private)) == NULL) {
+			key_free(c);
+			return PC_ERR_LIBCRYPTO;
+		}
+	}
+	*kp = c;
+	return 0;
+}
+
 
 int
 key_is_cert(const struct pc_key *k)

@@ -65,7 +65,8 @@ struct pc_cert {
 	size_t nextensions;
 	const uint8_t *nonce;	/* into the blob */
 	size_t noncelen;
-	const uint8_t *reserved; /* into the blob; ignored (PROTOCOL.certkeys) */
+	const uint8_t *reserved; /* into the blob; ignored, as
+				  * PROTOCOL.certkeys says */
 	size_t reservedlen;
 	struct pc_key *key;	/* the certified key, a plain public key */
 	struct pc_key *ca_key;	/* "signature key": a plain public key */

@@ -156,8 +156,8 @@ int	key_sign(const struct pc_key *k, const char *sigalg,
  * SHA-1 "ssh-rsa" is accepted.  A certificate verifies with its certified
  * key; its sigalg may be the certificate algorithm, and the blob then
  * names the plain one ("ssh-ed25519-cert-v01@openssh.com" signs as
- * "ssh-ed25519"); a plain key refuses certificate algorithms.  PC_ERR_SIGNATURE_INVALID on a bad
- * signature or algorithm; a malformed blob gives the wbuf parse error
+ * "ssh-ed25519"); a plain key refuses certificate algorithms.
+ * PC_ERR_SIGNATURE_INVALID on a bad signature or algorithm; a malformed blob gives the wbuf parse error
  * (PC_ERR_MSG_INCOMPLETE, PC_ERR_TRAILING_DATA, ...).  On a key_sign
  * error nothing is appended to sig. */
 int	key_verify(const struct pc_key *k, const char *sigalg,
