@@ -15,18 +15,6 @@
 #include "key.h"
 #include "match.h"
 
-/*
- * The certificate half of auth/authopts.h.  Declared here until that
- * header declares them: authopts_cert_defaults gives options with
- * nothing permitted, authopts_cert_extension applies one extension
- * (unknown ones are ignored), authopts_cert_critical one critical option
- * (PC_ERR_CERT_INVALID if unknown).
- */
-int	authopts_cert_defaults(struct auth_opts **out);
-int	authopts_cert_extension(struct auth_opts *o, const char *name);
-int	authopts_cert_critical(struct auth_opts *o, const char *name,
-	    const char *value);
-
 #define CERTCHECK_WHY_MAX	160
 
 static _Thread_local char certcheck_whybuf[CERTCHECK_WHY_MAX];
