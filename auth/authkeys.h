@@ -64,7 +64,7 @@ struct authkeys_query {
 	int want_ca;
 	const char *addr;	/* peer's numeric address */
 	const char *host;	/* peer's host name, or NULL (the address) */
-	uint64_t now;		/* seconds since the epoch, for expiry-time= */
+	uint64_t now;		/* seconds since the epoch, for expiry */
 };
 
 struct authkeys_match {

@@ -619,7 +619,8 @@ opt_environment(struct auth_opts *o, struct optcur *c, const char **errstr)
 	if ((r = opt_dequote(c, &v, errstr)) != 0) {
 		return r;
 	}
-	if ((eq = strchr(v, '=')) == NULL || !env_name_ok(v, (size_t)(eq - v))) {
+	if ((eq = strchr(v, '=')) == NULL ||
+	    !env_name_ok(v, (size_t)(eq - v))) {
 		free(v);
 		*errstr = "bad environment name";
 		return PC_ERR_INVALID_FORMAT;

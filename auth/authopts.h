@@ -24,7 +24,8 @@
 #define AUTHOPTS_MAX_LINE	8192	/* longest options string */
 /* tunnel="any" (as OpenSSH's a2tun): the client's choice of device. */
 #define AUTHOPTS_TUN_ANY	0x7fffffff
-#define AUTHOPTS_TUN_MAX	(AUTHOPTS_TUN_ANY - 2)	/* largest tunnel=N */
+/* Largest tunnel=N. */
+#define AUTHOPTS_TUN_MAX	(AUTHOPTS_TUN_ANY - 2)
 
 struct auth_opts {
 	int permit_port_forwarding;
@@ -37,7 +38,7 @@ struct auth_opts {
 	uint64_t valid_before;		/* expiry-time=, cert; 0: none */
 	char *cert_principals;		/* principals="a,b", or NULL */
 	char *force_command;		/* command=, force-command, or NULL */
-	int force_tun_device;		/* tunnel=N, AUTHOPTS_TUN_ANY, or -1 */
+	int force_tun_device;		/* tunnel=N, _TUN_ANY, or -1 */
 	char **env;			/* environment="NAME=value", in order */
 	size_t nenv;
 	char **permitopen;		/* "host:port" as written */
@@ -98,7 +99,8 @@ int	authopts_merge(const struct auth_opts *primary,
  * unknown critical option give PC_ERR_CERT_INVALID (logged).
  */
 int	authopts_cert_defaults(struct auth_opts **out) PC_WUR;
-int	authopts_cert_extension(struct auth_opts *o, const char *name) PC_WUR;
+int	authopts_cert_extension(struct auth_opts *o,
+	    const char *name) PC_WUR;
 int	authopts_cert_critical(struct auth_opts *o, const char *name,
 	    const char *value) PC_WUR;
 
@@ -113,7 +115,8 @@ int	authopts_check_from(const struct auth_opts *o, const char *addr,
 	    const char *host, const char **why) PC_WUR;
 /* 0 if not expired at now (seconds since the epoch); PC_ERR_AUTH_FAILED
  * if valid_before is set and earlier than now. */
-int	authopts_check_expiry(const struct auth_opts *o, uint64_t now) PC_WUR;
+int	authopts_check_expiry(const struct auth_opts *o,
+	    uint64_t now) PC_WUR;
 
 /*
  * Split a permitopen= ("host:port", "[v6]:port") or, with listen set, a
