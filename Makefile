@@ -161,6 +161,10 @@ install: all
 		etc/portcullisd.service > build/portcullisd.service
 	install -m 0644 build/portcullisd.service \
 		$(DESTDIR)/lib/systemd/system/portcullisd.service
+	install -d $(DESTDIR)/etc/pam.d
+	test -e $(DESTDIR)/etc/pam.d/portcullisd || \
+		install -m 0644 etc/pam.d/portcullisd \
+		$(DESTDIR)/etc/pam.d/portcullisd
 	test -e $(DESTDIR)$(PC_SYSCONFDIR)/sshd_config || \
 		install -m 0644 etc/sshd_config \
 		$(DESTDIR)$(PC_SYSCONFDIR)/sshd_config
