@@ -54,6 +54,7 @@ struct userauth {
 	unsigned kbd_rounds;
 	int kbd_fake;			/* invalid user: one fake round */
 	const char *last_error;
+	char errbuf[256];
 	struct wbuf msg;
 };
 
@@ -358,8 +359,13 @@ finish_attempt(struct userauth *ua, const char *method, const char *sub,
 	/* As OpenSSH: "none" is an attempt too, except as the first. */
 	if (strcmp(method, "none") != 0 || ua->requests > 1)
 		ua->failures++;
+	/* OpenSSH's auth_log: INFO for passwords, invalid users and once
+	 * half of MaxAuthTries is used up; VERBOSE before that. */
 	if (strcmp(method, "none") != 0)
-		logit("Failed %s for %s%s from %s port %d ssh2%s", logname,
+		pc_log(ua->au == NULL || strcmp(method, "password") == 0 ||
+		    ua->failures >= ua->p.s.max_tries / 2 ? LOG_LEVEL_INFO :
+		    LOG_LEVEL_VERBOSE,
+		    "Failed %s for %s%s from %s port %d ssh2%s", logname,
 		    invalid_tag(ua), ua->user, pe->addr, pe->port, info);
 	if (ua->failures >= ua->p.s.max_tries) {
 		error("maximum authentication attempts exceeded for %s%s "
@@ -785,8 +791,11 @@ set_user(struct userauth *ua, const char *user, size_t ulen,
 		if (strcmp(user, ua->user) != 0 ||
 		    strcmp(service, ua->service) != 0) {
 			/* As OpenSSH: no switching user mid-way. */
-			ua->last_error = "Change of username or service not "
-			    "allowed";
+			snprintf(ua->errbuf, sizeof(ua->errbuf), "Change of "
+			    "username or service not allowed: (%.64s,%.32s) -> "
+			    "(%.64s,%.32s)", ua->user, ua->service, user,
+			    service);
+			ua->last_error = ua->errbuf;
 			*reason = SSH2_DISCONNECT_PROTOCOL_ERROR;
 			return PC_ERR_PROTOCOL;
 		}

@@ -22,6 +22,7 @@
 #include "authkeys.h"
 #include "authpam.h"
 #include "authpasswd.h"
+#include "base64.h"
 #include "cert.h"
 #include "certcheck.h"
 #include "krl.h"
@@ -294,12 +295,43 @@ method_allowed(void *arg, const struct auth_user *u, const char *method,
 /* The %-tokens sshd_config(5) offers for the key files and commands. */
 struct tokbuf {
 	char uid[24], fp[KEY_FP_MAX], cafp[KEY_FP_MAX], serial[24];
-	char *key64, *ca64, *keyid;
+	char conn[160];
+	char *key64, *ca64;
 };
 
 static void
-tokens_for(const struct auth_user *u, const struct pc_key *key,
-    struct tokbuf *tb, struct servconf_tokens *t)
+tokbuf_clear(struct tokbuf *tb)
+{
+	free(tb->key64);
+	free(tb->ca64);
+	tb->key64 = tb->ca64 = NULL;
+}
+
+/* The base64 of a key's blob, for %k and %K. */
+static char *
+key_base64(const struct pc_key *k)
+{
+	struct wbuf b;
+	char *s = NULL;
+	size_t n;
+
+	wbuf_init(&b, 0);
+	if (key_to_blob(k, &b) == 0) {
+		n = base64_encoded_len(wbuf_len(&b), 0);
+		if ((s = malloc(n + 1)) != NULL &&
+		    base64_encode(s, n + 1, wbuf_ptr(&b), wbuf_len(&b),
+		    0) != 0) {
+			free(s);
+			s = NULL;
+		}
+	}
+	wbuf_clear(&b);
+	return s;
+}
+
+static void
+tokens_for(const struct auth_user *u, const struct auth_peer *peer,
+    const struct pc_key *key, struct tokbuf *tb, struct servconf_tokens *t)
 {
 	const struct pc_cert *cert = key != NULL ? key_cert(key) : NULL;
 
@@ -309,8 +341,15 @@ tokens_for(const struct auth_user *u, const struct pc_key *key,
 	t->home = u->home;
 	t->user = u->name;
 	t->uid = tb->uid;
+	if (peer != NULL) {
+		/* %C: "client-address client-port server-address port" */
+		snprintf(tb->conn, sizeof(tb->conn), "%s %d %s %d",
+		    peer->addr, peer->port, peer->laddr, peer->lport);
+		t->conn = tb->conn;
+	}
 	if (key == NULL)
 		return;
+	t->key = tb->key64 = key_base64(key);
 	if (key_fingerprint(key, tb->fp, sizeof(tb->fp)) == 0)
 		t->key_fp = tb->fp;
 	t->key_type = key_name(key);
@@ -320,6 +359,7 @@ tokens_for(const struct auth_user *u, const struct pc_key *key,
 		t->serial = tb->serial;
 		t->key_id = cert->key_id;
 		t->ca_type = key_name(cert->ca_key);
+		t->ca_key = tb->ca64 = key_base64(cert->ca_key);
 		if (key_fingerprint(cert->ca_key, tb->cafp,
 		    sizeof(tb->cafp)) == 0)
 			t->ca_fp = tb->cafp;
@@ -339,15 +379,18 @@ find_in_keys(struct authbackend *ab, const struct auth_user *u,
 	size_t i, len;
 	int r;
 
-	tokens_for(u, offered, &tb, &t);
+	tokens_for(u, peer, offered, &tb, &t);
 	for (i = 0; i < c->authorized_keys_files.n; i++) {
 		if (strcmp(c->authorized_keys_files.v[i], "none") == 0)
 			continue;
 		free(path);
 		path = NULL;
 		if (servconf_expand_path(c->authorized_keys_files.v[i], &t,
-		    &path) != 0)
+		    &path) != 0) {
+			error("AuthorizedKeysFile %s: cannot expand tokens",
+			    c->authorized_keys_files.v[i]);
 			continue;
+		}
 		free(data);
 		data = NULL;
 		if (userfile_read(u, path, c->strict_modes, &data, &len) != 0)
@@ -361,7 +404,11 @@ find_in_keys(struct authbackend *ab, const struct auth_user *u,
 	}
 	if (c->authorized_keys_command != NULL &&
 	    c->authorized_keys_command_user != NULL &&
-	    servconf_expand_tokens(c->authorized_keys_command, &t, &cmd) == 0) {
+	    servconf_expand_tokens(c->authorized_keys_command, &t, &cmd) != 0)
+		error("AuthorizedKeysCommand %s: cannot expand tokens",
+		    c->authorized_keys_command);
+	else if (c->authorized_keys_command != NULL &&
+	    c->authorized_keys_command_user != NULL) {
 		free(data);
 		data = NULL;
 		if (authcmd_run(cmd, c->authorized_keys_command_user, &data,
@@ -376,6 +423,7 @@ find_in_keys(struct authbackend *ab, const struct auth_user *u,
 	}
 	r = PC_ERR_NOT_FOUND;
  out:
+	tokbuf_clear(&tb);
 	free(path);
 	free(data);
 	free(cmd);
@@ -479,7 +527,7 @@ principals_find(struct authbackend *ab, const struct auth_user *u,
 	size_t len;
 	int r = PC_ERR_NOT_FOUND;
 
-	tokens_for(u, key, &tb, &t);
+	tokens_for(u, ab->peer, key, &tb, &t);
 	if (c->authorized_principals_file != NULL &&
 	    servconf_expand_path(c->authorized_principals_file, &t,
 	    &path) == 0 &&
@@ -501,6 +549,7 @@ principals_find(struct authbackend *ab, const struct auth_user *u,
 	    pr, cert->nprincipals, q, m) == 0)
 		r = 0;
  out:
+	tokbuf_clear(&tb);
 	free(path);
 	free(data);
 	free(cmd);
@@ -547,8 +596,12 @@ cert_allowed(struct authbackend *ab, const struct auth_user *u,
 				    "authorized principal");
 				goto out;
 			}
-		} else
-			cc.principals_required = 1;
+			/* The file named an accepted principal: the user's
+			 * name need not be in the certificate (sshd). */
+			cc.principals = (const char *const *)cert->principals;
+			cc.nprincipals = cert->nprincipals;
+		}
+		cc.principals_required = 1;
 		if (asprintf(where, "TrustedUserCAKeys %s",
 		    c->trusted_user_ca_keys) < 0)
 			*where = NULL;

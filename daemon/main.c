@@ -53,6 +53,33 @@ usage(void)
 	exit(1);
 }
 
+/* -Q key: the signature algorithms, then their certificate forms. */
+static int
+query_sigalgs(void)
+{
+	const char *list = key_sigalg_supported_list(), *p;
+	char name[128];
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (p = list; *p != '\0';) {
+			size_t l = strcspn(p, ",");
+			const char *cert;
+
+			snprintf(name, sizeof(name), "%.*s", (int)l, p);
+			cert = key_cert_sigalg_for(name);
+			if (pass == 0)
+				printf("%s\n", name);
+			else if (cert != NULL)
+				printf("%s\n", cert);
+			p += l;
+			if (*p == ',')
+				p++;
+		}
+	}
+	return 0;
+}
+
 /* -Q: one supported algorithm a line, as ssh -Q does. */
 static int
 query(const char *what)
@@ -70,9 +97,10 @@ query(const char *what)
 		list = kexalg_supported_list();
 	else if (strcasecmp(what, "key") == 0 ||
 	    strcasecmp(what, "HostKeyAlgorithms") == 0 ||
+	    strcasecmp(what, "PubkeyAcceptedAlgorithms") == 0 ||
 	    strcasecmp(what, "key-sig") == 0 ||
 	    strcasecmp(what, "sig") == 0)
-		list = key_sigalg_supported_list();
+		return query_sigalgs();
 	else {
 		fprintf(stderr, "Unsupported query \"%s\"\n", what);
 		return 1;
