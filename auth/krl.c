@@ -685,7 +685,8 @@ krl_parse_certs(struct revoked *r, const uint8_t *p, size_t len,
 			break;
 		case KRL_SECTION_CERT_KEY_ID:		/* s. 2.4 */
 			while (wbuf_len(&s) > 0) {
-				if ((ret = krl_get_blob(&s, &id, &idlen)) != 0 ||
+				if ((ret = krl_get_blob(&s, &id,
+				    &idlen)) != 0 ||
 				    (ret = revoked_add_id(r, ca, id,
 				    idlen)) != 0)
 					return ret;

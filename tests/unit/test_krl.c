@@ -193,7 +193,8 @@ parse_cert(const uint8_t *blob, size_t len, struct fixkey *fk)
 	assert_int_equal(wbuf_get_u64(&b, &fk->serial), 0);
 	assert_int_equal(wbuf_get_u32(&b, &type), 0);
 	assert_int_equal(wbuf_get_cstring(&b, &fk->key_id, NULL), 0);
-	assert_int_equal(wbuf_get_string_direct(&b, NULL, NULL), 0); /* princ. */
+	/* principals */
+	assert_int_equal(wbuf_get_string_direct(&b, NULL, NULL), 0);
 	assert_int_equal(wbuf_get_u64(&b, &valid), 0);		/* after */
 	assert_int_equal(wbuf_get_u64(&b, &valid), 0);		/* before */
 	for (i = 0; i < 3; i++)	/* options, extensions, reserved */
