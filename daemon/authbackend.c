@@ -444,7 +444,7 @@ check_revoked(struct authbackend *ab, const struct pc_key *key)
 	if (path == NULL)
 		return 0;
 	(void)!key_describe(key, &desc);
-	if (read_config_file(path, CONFIG_FILE_MAX, &data, &len) != 0 ||
+	if (read_config_file(path, REVOKED_MAX_SIZE, &data, &len) != 0 ||
 	    revoked_parse((const uint8_t *)data, len, path, &rv) != 0) {
 		error("Error checking authentication key %s: revoked keys "
 		    "file %s is unreadable or malformed", desc ? desc : "",
