@@ -63,9 +63,13 @@ free_lists(struct userauth *ua)
 {
 	unsigned i, j;
 
-	for (i = 0; i < ua->nlists; i++)
+	for (i = 0; i < ua->nlists; i++) {
 		for (j = 0; j < ua->lists[i].nsteps; j++)
 			free(ua->lists[i].step[j]);
+		/* The lists are parsed again for the user's settings:
+		 * leave no freed step or count behind. */
+		memset(&ua->lists[i], 0, sizeof(ua->lists[i]));
+	}
 	ua->nlists = 0;
 }
 
