@@ -73,11 +73,34 @@ free_lists(struct userauth *ua)
 	ua->nlists = 0;
 }
 
+/*
+ * Is a step ("password", "keyboard-interactive:pam") well formed?  The
+ * names sshd_config(5) allows, as the configuration checks them; lists
+ * naming a method Portcullis lacks (hostbased, gssapi-with-mic) or
+ * "none" can never complete, and so refuse.
+ */
+static int
+step_valid(const char *step)
+{
+	static const char *const names[] = {
+		"none", "publickey", "password", "keyboard-interactive",
+		"hostbased", "gssapi-with-mic",
+	};
+	size_t i, len = strcspn(step, ":");
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strlen(names[i]) == len &&
+		    strncmp(names[i], step, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* "publickey,password publickey,keyboard-interactive" (sshd_config(5)). */
 static int
 parse_auth_methods(struct userauth *ua, const char *spec)
 {
-	char *copy, *list, *lsave = NULL, *step, *ssave = NULL;
+	char *copy, *list, *lsave = NULL, *rest, *step;
 	int r = 0;
 
 	if (spec == NULL || strcmp(spec, "any") == 0 || *spec == '\0')
@@ -93,9 +116,12 @@ parse_auth_methods(struct userauth *ua, const char *spec)
 			goto out;
 		}
 		l = &ua->lists[ua->nlists++];
-		for (step = strtok_r(list, ",", &ssave); step != NULL;
-		    step = strtok_r(NULL, ",", &ssave)) {
-			if (l->nsteps >= USERAUTH_MAX_STEPS) {
+		/* strsep, not strtok: an empty step ("a,,b", "a,") is an
+		 * error, not skipped. */
+		rest = list;
+		while ((step = strsep(&rest, ",")) != NULL) {
+			if (l->nsteps >= USERAUTH_MAX_STEPS ||
+			    !step_valid(step)) {
 				r = PC_ERR_CONFIG;
 				goto out;
 			}
@@ -103,10 +129,6 @@ parse_auth_methods(struct userauth *ua, const char *spec)
 				r = PC_ERR_ALLOC;
 				goto out;
 			}
-		}
-		if (l->nsteps == 0) {
-			r = PC_ERR_CONFIG;
-			goto out;
 		}
 	}
  out:
