@@ -320,30 +320,48 @@ send_failure(struct userauth *ua, int partial)
  * The end of one attempt.  ok: the method succeeded; info: the extra text
  * of the log line (key type and fingerprint).
  */
+/*
+ * A method has succeeded; may the user finish with it?  PermitRootLogin
+ * (which looks at the key options, opts) and the account checks.  Returns
+ * 1 if so.
+ */
 static int
-finish_attempt(struct userauth *ua, const char *method, const char *sub,
-    const char *logname, int ok, const char *info, uint32_t *reason)
+accept_checks(struct userauth *ua, const char *method,
+    const struct auth_opts *opts)
 {
-	const struct auth_peer *pe = ua->p.peer;
+	const struct auth_backend *b = ua->p.backend;
 	char *why = NULL;
-	uint8_t type;
-	int r;
+	int ok = 1;
 
-	if (ok && ua->p.backend->method_allowed != NULL &&
-	    ua->p.backend->method_allowed(ua->p.backend->arg, ua->au, method,
-	    ua->opts, &why) != 0) {
+	if (b->method_allowed != NULL &&
+	    b->method_allowed(b->arg, ua->au, method, opts, &why) != 0) {
 		logit("%s", why ? why : "method refused");
 		ok = 0;
 	}
 	free(why);
-	if (ok && ua->p.backend->account_ok != NULL &&
-	    ua->p.backend->account_ok(ua->p.backend->arg, ua->au, pe,
-	    &why) != 0) {
+	why = NULL;
+	if (ok && b->account_ok != NULL &&
+	    b->account_ok(b->arg, ua->au, ua->p.peer, &why) != 0) {
 		logit("Access denied for user %s by account settings%s%s",
 		    ua->user, why ? ": " : "", why ? why : "");
 		ok = 0;
 	}
 	free(why);
+	return ok;
+}
+
+/*
+ * The end of one attempt.  ok: the method succeeded and accept_checks
+ * passed; info: the extra text of the log line (key type and fingerprint).
+ */
+static int
+finish_attempt(struct userauth *ua, const char *method, const char *sub,
+    const char *logname, int ok, const char *info, uint32_t *reason)
+{
+	const struct auth_peer *pe = ua->p.peer;
+	uint8_t type;
+	int r;
+
 	if (ok) {
 		int complete = advance_lists(ua, method, sub);
 
@@ -554,6 +572,10 @@ method_publickey(struct userauth *ua, struct wbuf *m, const char *method,
 		opts = merged;
 		merged = NULL;
 	}
+	/* The key's restrictions and the key itself count only once the
+	 * login policy has accepted it. */
+	if (!accept_checks(ua, "publickey", opts))
+		goto fail;
 	authopts_free(ua->opts);
 	ua->opts = opts;
 	opts = NULL;
@@ -607,7 +629,8 @@ method_password(struct userauth *ua, struct wbuf *m, uint32_t *reason)
 		memcpy(copy, pw, pwlen);
 		copy[pwlen] = '\0';
 		ok = ua->p.backend->password(ua->p.backend->arg, ua->au,
-		    ua->p.peer, copy, &msg) == 0;
+		    ua->p.peer, copy, &msg) == 0 &&
+		    accept_checks(ua, "password", ua->opts);
 		pc_wipe(copy, pwlen);
 		free(copy);
 		if (msg != NULL)
@@ -685,7 +708,8 @@ kbdint_step(struct userauth *ua, uint32_t *reason)
 	auth_kbdint_query_clear(&q);
 	kbdint_end(ua);
 	return finish_attempt(ua, "keyboard-interactive", NULL,
-	    "keyboard-interactive/pam", r == PC_OK_AUTHENTICATED, "", reason);
+	    "keyboard-interactive/pam", r == PC_OK_AUTHENTICATED &&
+	    accept_checks(ua, "keyboard-interactive", ua->opts), "", reason);
 }
 
 /*
