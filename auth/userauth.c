@@ -7,6 +7,7 @@
  * may be tried only when it is the next step of some list (OpenSSH's
  * rule), and a list whose steps are all done completes authentication.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@ struct userauth {
 	int banner_sent;
 	int done;
 	unsigned failures;
+	unsigned attempts;		/* USERAUTH_REQUESTs seen */
 	char user[USERAUTH_MAX_USER + 1];
 	char service[64];
 	int user_set;			/* first request seen */
@@ -359,16 +361,23 @@ finish_attempt(struct userauth *ua, const char *method, const char *sub,
     const char *logname, int ok, const char *info, uint32_t *reason)
 {
 	const struct auth_peer *pe = ua->p.peer;
+	enum log_level level = LOG_LEVEL_VERBOSE;
 	uint8_t type;
-	int r;
+	int r, complete = 0;
 
+	if (ok)
+		complete = advance_lists(ua, method, sub);
+	/* OpenSSH's auth_log: successes, invalid users, passwords and the
+	 * second half of MaxAuthTries at INFO, the rest at VERBOSE. */
+	if ((ok && complete) || ua->au == NULL ||
+	    ua->failures >= ua->p.s.max_tries / 2 ||
+	    strcmp(method, "password") == 0)
+		level = LOG_LEVEL_INFO;
+	pc_log(level, "%s %s for %s%s from %s port %d ssh2%s",
+	    ok ? (complete ? "Accepted" : "Partial") : "Failed", logname,
+	    invalid_tag(ua), ua->user, pe->addr, pe->port, info);
 	if (ok) {
-		int complete = advance_lists(ua, method, sub);
-
 		note_method(ua, method);
-		logit("%s %s for %s from %s port %d ssh2%s",
-		    complete ? "Accepted" : "Partial", logname, ua->user,
-		    pe->addr, pe->port, info);
 		if (!complete)
 			return send_failure(ua, 1);
 		ua->done = 1;
@@ -376,11 +385,10 @@ finish_attempt(struct userauth *ua, const char *method, const char *sub,
 		tp_set_authenticated(ua->t);
 		return tp_send(ua->t, &type, 1);
 	}
-	if (strcmp(method, "none") != 0) {
+	/* RFC 4252 s. 5.2 lets a client ask "none" for the methods; as
+	 * OpenSSH, only a first request of it is free. */
+	if (strcmp(method, "none") != 0 || ua->attempts > 1)
 		ua->failures++;
-		logit("Failed %s for %s%s from %s port %d ssh2%s", logname,
-		    invalid_tag(ua), ua->user, pe->addr, pe->port, info);
-	}
 	if (ua->failures >= ua->p.s.max_tries) {
 		error("maximum authentication attempts exceeded for %s%s "
 		    "from %s port %d ssh2", invalid_tag(ua), ua->user,
@@ -879,12 +887,18 @@ recv_userauth_request(struct userauth *ua, struct wbuf *m, uint32_t *reason)
 	if ((r = set_user(ua, user, ulen, service, reason)) != 0 ||
 	    (r = send_banner(ua)) != 0)
 		goto out;
+	if (ua->attempts < UINT_MAX)
+		ua->attempts++;
 	if (strcmp(method, "none") == 0) {
 		/* RFC 4252 s. 5.2: lists the methods; never an attempt. */
 		r = wbuf_get_end(m);
 		if (r == 0)
 			r = finish_attempt(ua, "none", NULL, "none", 0, "",
 			    reason);
+	} else if (ua->failures >= ua->p.s.max_tries) {
+		/* As OpenSSH: no method runs at the limit, which only
+		 * MaxAuthTries 0 reaches here (nobody may log in). */
+		r = finish_attempt(ua, method, NULL, method, 0, "", reason);
 	} else if ((strcmp(method, "publickey") == 0 ||
 	    strcmp(method, HOSTBOUND_METHOD) == 0) &&
 	    method_allowed_now(ua, "publickey", NULL))
