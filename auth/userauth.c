@@ -7,6 +7,7 @@
  * may be tried only when it is the next step of some list (OpenSSH's
  * rule), and a list whose steps are all done completes authentication.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,7 @@ struct userauth {
 	int banner_sent;
 	int done;
 	unsigned failures;
-	unsigned requests;		/* USERAUTH_REQUESTs so far */
+	unsigned attempts;		/* USERAUTH_REQUESTs seen */
 	char user[USERAUTH_MAX_USER + 1];
 	char service[64];
 	int user_set;			/* first request seen */
@@ -65,17 +66,44 @@ free_lists(struct userauth *ua)
 {
 	unsigned i, j;
 
-	for (i = 0; i < ua->nlists; i++)
+	for (i = 0; i < ua->nlists; i++) {
 		for (j = 0; j < ua->lists[i].nsteps; j++)
 			free(ua->lists[i].step[j]);
+		/* The lists are parsed again for the user's settings:
+		 * leave no freed step or count behind. */
+		memset(&ua->lists[i], 0, sizeof(ua->lists[i]));
+	}
 	ua->nlists = 0;
+}
+
+/*
+ * Is a step ("password", "keyboard-interactive:pam") well formed?  The
+ * names sshd_config(5) allows, as the configuration checks them; lists
+ * naming a method Portcullis lacks (hostbased, gssapi-with-mic) or
+ * "none" can never complete, and so refuse.
+ */
+static int
+step_valid(const char *step)
+{
+	static const char *const names[] = {
+		"none", "publickey", "password", "keyboard-interactive",
+		"hostbased", "gssapi-with-mic",
+	};
+	size_t i, len = strcspn(step, ":");
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strlen(names[i]) == len &&
+		    strncmp(names[i], step, len) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 /* "publickey,password publickey,keyboard-interactive" (sshd_config(5)). */
 static int
 parse_auth_methods(struct userauth *ua, const char *spec)
 {
-	char *copy, *list, *lsave = NULL, *step, *ssave = NULL;
+	char *copy, *list, *lsave = NULL, *rest, *step;
 	int r = 0;
 
 	if (spec == NULL || strcmp(spec, "any") == 0 || *spec == '\0')
@@ -91,9 +119,12 @@ parse_auth_methods(struct userauth *ua, const char *spec)
 			goto out;
 		}
 		l = &ua->lists[ua->nlists++];
-		for (step = strtok_r(list, ",", &ssave); step != NULL;
-		    step = strtok_r(NULL, ",", &ssave)) {
-			if (l->nsteps >= USERAUTH_MAX_STEPS) {
+		/* strsep, not strtok: an empty step ("a,,b", "a,") is an
+		 * error, not skipped. */
+		rest = list;
+		while ((step = strsep(&rest, ",")) != NULL) {
+			if (l->nsteps >= USERAUTH_MAX_STEPS ||
+			    !step_valid(step)) {
 				r = PC_ERR_CONFIG;
 				goto out;
 			}
@@ -101,10 +132,6 @@ parse_auth_methods(struct userauth *ua, const char *spec)
 				r = PC_ERR_ALLOC;
 				goto out;
 			}
-		}
-		if (l->nsteps == 0) {
-			r = PC_ERR_CONFIG;
-			goto out;
 		}
 	}
  out:
@@ -315,40 +342,63 @@ send_failure(struct userauth *ua, int partial)
  * The end of one attempt.  ok: the method succeeded; info: the extra text
  * of the log line (key type and fingerprint).
  */
+/*
+ * A method has succeeded; may the user finish with it?  PermitRootLogin
+ * (which looks at the key options, opts) and the account checks.  Returns
+ * 1 if so.
+ */
 static int
-finish_attempt(struct userauth *ua, const char *method, const char *sub,
-    const char *logname, int ok, const char *info, uint32_t *reason)
+accept_checks(struct userauth *ua, const char *method, const char *sub,
+    const struct auth_opts *opts)
 {
-	const struct auth_peer *pe = ua->p.peer;
+	const struct auth_backend *b = ua->p.backend;
 	char *why = NULL;
-	uint8_t type;
-	int r;
+	int ok = 1;
 
-	if (ok && ua->p.backend->method_allowed != NULL &&
-	    ua->p.backend->method_allowed(ua->p.backend->arg, ua->au, method,
-	    ua->opts, &why) != 0) {
+	if (b->method_allowed != NULL &&
+	    b->method_allowed(b->arg, ua->au, method, opts, &why) != 0) {
 		logit("%s", why ? why : "method refused");
 		ok = 0;
 	}
 	free(why);
 	why = NULL;
 	/* Account checks once, when authentication would be complete. */
-	if (ok && completes_a_list(ua, method, sub) &&
-	    ua->p.backend->account_ok != NULL &&
-	    ua->p.backend->account_ok(ua->p.backend->arg, ua->au, pe,
-	    &why) != 0) {
+	if (ok && completes_a_list(ua, method, sub) && b->account_ok != NULL &&
+	    b->account_ok(b->arg, ua->au, ua->p.peer, &why) != 0) {
 		logit("Access denied for user %s by account settings%s%s",
 		    ua->user, why ? ": " : "", why ? why : "");
 		ok = 0;
 	}
 	free(why);
-	if (ok) {
-		int complete = advance_lists(ua, method, sub);
+	return ok;
+}
 
+/*
+ * The end of one attempt.  ok: the method succeeded and accept_checks
+ * passed; info: the extra text of the log line (key type and fingerprint).
+ */
+static int
+finish_attempt(struct userauth *ua, const char *method, const char *sub,
+    const char *logname, int ok, const char *info, uint32_t *reason)
+{
+	const struct auth_peer *pe = ua->p.peer;
+	enum log_level level = LOG_LEVEL_VERBOSE;
+	uint8_t type;
+	int r, complete = 0;
+
+	if (ok)
+		complete = advance_lists(ua, method, sub);
+	/* OpenSSH's auth_log: successes, invalid users, passwords and the
+	 * second half of MaxAuthTries at INFO, the rest at VERBOSE. */
+	if ((ok && complete) || ua->au == NULL ||
+	    ua->failures >= ua->p.s.max_tries / 2 ||
+	    strcmp(method, "password") == 0)
+		level = LOG_LEVEL_INFO;
+	pc_log(level, "%s %s for %s%s from %s port %d ssh2%s",
+	    ok ? (complete ? "Accepted" : "Partial") : "Failed", logname,
+	    invalid_tag(ua), ua->user, pe->addr, pe->port, info);
+	if (ok) {
 		note_method(ua, method);
-		logit("%s %s for %s from %s port %d ssh2%s",
-		    complete ? "Accepted" : "Partial", logname, ua->user,
-		    pe->addr, pe->port, info);
 		if (!complete)
 			return send_failure(ua, 1);
 		ua->done = 1;
@@ -356,17 +406,10 @@ finish_attempt(struct userauth *ua, const char *method, const char *sub,
 		tp_set_authenticated(ua->t);
 		return tp_send(ua->t, &type, 1);
 	}
-	/* As OpenSSH: "none" is an attempt too, except as the first. */
-	if (strcmp(method, "none") != 0 || ua->requests > 1)
+	/* RFC 4252 s. 5.2 lets a client ask "none" for the methods; as
+	 * OpenSSH, only a first request of it is free. */
+	if (strcmp(method, "none") != 0 || ua->attempts > 1)
 		ua->failures++;
-	/* OpenSSH's auth_log: INFO for passwords, invalid users and once
-	 * half of MaxAuthTries is used up; VERBOSE before that. */
-	if (strcmp(method, "none") != 0)
-		pc_log(ua->au == NULL || strcmp(method, "password") == 0 ||
-		    ua->failures >= ua->p.s.max_tries / 2 ? LOG_LEVEL_INFO :
-		    LOG_LEVEL_VERBOSE,
-		    "Failed %s for %s%s from %s port %d ssh2%s", logname,
-		    invalid_tag(ua), ua->user, pe->addr, pe->port, info);
 	if (ua->failures >= ua->p.s.max_tries) {
 		error("maximum authentication attempts exceeded for %s%s "
 		    "from %s port %d ssh2", invalid_tag(ua), ua->user,
@@ -558,6 +601,10 @@ method_publickey(struct userauth *ua, struct wbuf *m, const char *method,
 		opts = merged;
 		merged = NULL;
 	}
+	/* The key's restrictions and the key itself count only once the
+	 * login policy has accepted it. */
+	if (!accept_checks(ua, "publickey", NULL, opts))
+		goto fail;
 	authopts_free(ua->opts);
 	ua->opts = opts;
 	opts = NULL;
@@ -611,7 +658,8 @@ method_password(struct userauth *ua, struct wbuf *m, uint32_t *reason)
 		memcpy(copy, pw, pwlen);
 		copy[pwlen] = '\0';
 		ok = ua->p.backend->password(ua->p.backend->arg, ua->au,
-		    ua->p.peer, copy, &msg) == 0;
+		    ua->p.peer, copy, &msg) == 0 &&
+		    accept_checks(ua, "password", NULL, ua->opts);
 		pc_wipe(copy, pwlen);
 		free(copy);
 		if (msg != NULL)
@@ -689,7 +737,9 @@ kbdint_step(struct userauth *ua, uint32_t *reason)
 	auth_kbdint_query_clear(&q);
 	kbdint_end(ua);
 	return finish_attempt(ua, "keyboard-interactive", "pam",
-	    "keyboard-interactive/pam", r == PC_OK_AUTHENTICATED, "", reason);
+	    "keyboard-interactive/pam", r == PC_OK_AUTHENTICATED &&
+	    accept_checks(ua, "keyboard-interactive", "pam", ua->opts), "",
+	    reason);
 }
 
 /*
@@ -859,16 +909,21 @@ recv_userauth_request(struct userauth *ua, struct wbuf *m, uint32_t *reason)
 		r = PC_ERR_PROTOCOL;
 		goto out;
 	}
-	ua->requests++;
 	if ((r = set_user(ua, user, ulen, service, reason)) != 0 ||
 	    (r = send_banner(ua)) != 0)
 		goto out;
+	if (ua->attempts < UINT_MAX)
+		ua->attempts++;
 	if (strcmp(method, "none") == 0) {
 		/* RFC 4252 s. 5.2: lists the methods; never an attempt. */
 		r = wbuf_get_end(m);
 		if (r == 0)
 			r = finish_attempt(ua, "none", NULL, "none", 0, "",
 			    reason);
+	} else if (ua->failures >= ua->p.s.max_tries) {
+		/* As OpenSSH: no method runs at the limit, which only
+		 * MaxAuthTries 0 reaches here (nobody may log in). */
+		r = finish_attempt(ua, method, NULL, method, 0, "", reason);
 	} else if ((strcmp(method, "publickey") == 0 ||
 	    strcmp(method, HOSTBOUND_METHOD) == 0) &&
 	    method_allowed_now(ua, "publickey", NULL))
