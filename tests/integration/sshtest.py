@@ -714,7 +714,8 @@ def ssh_login(port, user, key=None, cert=None, password=None, options=(),
             opts.append("CertificateFile=%s" % cert)
     if bind is not None:
         cmd += ["-b", bind]
-    for o in list(opts) + list(options):
+    # ssh keeps the first value it gets: the caller's options go first.
+    for o in list(options) + list(opts):
         cmd += ["-o", o]
     cmd += ["127.0.0.1", "true"]
     env = dict(os.environ)
