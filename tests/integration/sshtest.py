@@ -746,11 +746,14 @@ def failed_re(method, user, invalid=False):
                re.escape(user)))
 
 
-def expect_accepted(srv, since, res, user, method="publickey", log=None):
+def expect_accepted(srv, since, res, user, method="publickey", log=None,
+                    log_method=None):
     """ssh said it authenticated with method, and the server logged the
-    Accepted line (and `log`, a regex, if given).  Returns the log text."""
+    Accepted line (for log_method, default method) and `log`, a regex, if
+    given.  Returns the log text."""
     assert res.authenticated(method), res
-    lines = srv.wait_log(accepted_re(method, user), since=since)
+    lines = srv.wait_log(accepted_re(log_method or method, user),
+                         since=since)
     assert lines, "no Accepted line in the log:\n" + srv.log_since(since)
     if log is not None:
         assert srv.wait_log(log, since=since), (
