@@ -28,13 +28,17 @@ class _Factory:
         self._prefix = prefix
         self._servers = []
 
-    def __call__(self, **options):
+    def __call__(self, _lines=(), _env=None, _host_keys=None, **options):
         """Start a server; keyword arguments become -o Keyword=value.
-        All six tested MACs are enabled unless MACs is given."""
+        All six tested MACs are enabled unless MACs is given.  _lines are
+        appended to the config file (Match blocks), _env replaces the
+        daemon's environment, _host_keys the session's host keys."""
         opts = {"MACs": ",".join(sshtest.ALL_MACS)}
         opts.update(options)
         name = "%s%d" % (self._prefix, len(self._servers))
-        srv = sshtest.Server(self._tmp.mktemp(name), self._keys, opts, name)
+        keys = self._keys if _host_keys is None else _host_keys
+        srv = sshtest.Server(self._tmp.mktemp(name), keys, opts, name,
+                             extra_lines=_lines, env=_env)
         self._servers.append(srv)
         return srv.start()
 
@@ -63,3 +67,48 @@ def server(tmp_path_factory, host_keys):
     f = _Factory(tmp_path_factory, host_keys, "main")
     yield f()
     f.stop_all()
+
+
+# --- authentication tests -------------------------------------------------
+
+def _need_root():
+    if not sshtest.is_root():
+        pytest.skip("needs root: creates system users and runs the daemon "
+                    "as root")
+    if sshtest.IS_OPENSSH:
+        pytest.skip("the authentication tests drive portcullisd's config")
+
+
+@pytest.fixture(scope="session")
+def auth_user_session():
+    """A real user (useradd, random name pcauthNNNN, a password), removed
+    with userdel -r after the session."""
+    _need_root()
+    u = sshtest.SysUser()
+    yield u
+    u.remove()
+
+
+@pytest.fixture
+def auth_user(auth_user_session):
+    """The session's user with an empty ~/.ssh (mode 0700) and its
+    original password."""
+    u = auth_user_session
+    u.reset()
+    return u
+
+
+@pytest.fixture(scope="session")
+def user_keys(tmp_path_factory):
+    """One key of each type: name -> private key path (USER_KEY_SPECS)."""
+    d = tmp_path_factory.mktemp("userkeys")
+    return {name: sshtest.keygen(d / ("id_" + name), args, "pctest-" + name)
+            for name, args, _ in sshtest.USER_KEY_SPECS}
+
+
+@pytest.fixture
+def keydir(tmp_path):
+    """A directory for keys a test makes itself."""
+    d = tmp_path / "keys"
+    d.mkdir()
+    return d

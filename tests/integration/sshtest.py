@@ -118,7 +118,12 @@ class ServerError(Exception):
 class Server:
     """One running server process with its config and captured log."""
 
-    def __init__(self, workdir, host_keys, options=None, name="server"):
+    def __init__(self, workdir, host_keys, options=None, name="server",
+                 extra_lines=(), env=None):
+        """extra_lines go at the end of the config file (Match blocks);
+        env, if given, is the daemon's whole environment."""
+        self.extra_lines = list(extra_lines)
+        self.env = env
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.host_keys = list(host_keys)
@@ -136,6 +141,7 @@ class Server:
         lines += ["HostKey %s" % k for k in self.host_keys]
         lines += ["PidFile %s" % self.pid_path, "LogLevel DEBUG3"]
         lines += server_specific_config_lines()
+        lines += self.extra_lines
         self.config_path.write_text("\n".join(lines) + "\n")
 
     def command(self):
@@ -154,7 +160,7 @@ class Server:
         self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL,
                                      stdout=self._log_file,
                                      stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+                                     start_new_session=True, env=self.env)
         deadline = time.monotonic() + READY_TIMEOUT
         while True:
             if self.proc.poll() is not None:
@@ -455,3 +461,314 @@ def parse_disconnect(data):
             return code, desc
         data = data[4 + length:]
     return None, ""
+
+
+# --- authentication tests: system users, keys, certificates, clients ---
+#
+# portcullisd has no channels yet: a login that authentication accepts is
+# seen as ssh -v's 'Authenticated to 127.0.0.1 ([127.0.0.1]:PORT) using
+# "METHOD".' (the session open is refused afterwards, ssh exits 255) and the
+# server's "Accepted METHOD for USER from 127.0.0.1 port N ssh2" line.
+
+AUTH_CLIENT_TIMEOUT = 30    # seconds for one client run
+
+# (name, ssh-keygen arguments, the key type word in the server's log line)
+USER_KEY_SPECS = (
+    ("ed25519", ["-t", "ed25519"], "ED25519"),
+    ("ecdsa256", ["-t", "ecdsa", "-b", "256"], "ECDSA"),
+    ("ecdsa384", ["-t", "ecdsa", "-b", "384"], "ECDSA"),
+    ("ecdsa521", ["-t", "ecdsa", "-b", "521"], "ECDSA"),
+    ("rsa3072", ["-t", "rsa", "-b", "3072"], "RSA"),
+)
+
+
+def is_root():
+    return os.geteuid() == 0
+
+
+def keygen(path, args=("-t", "ed25519"), comment="pctest"):
+    """A new key pair at path (private) and path.pub; returns Path."""
+    path = Path(path)
+    for p in (path, Path(str(path) + ".pub"), Path(str(path) + "-cert.pub")):
+        if p.exists():
+            p.unlink()
+    subprocess.run([SSH_KEYGEN, "-q", "-N", "", "-C", comment, "-f",
+                    str(path)] + list(args), check=True, timeout=120,
+                   stdin=subprocess.DEVNULL, capture_output=True)
+    return path
+
+
+def pub_line(path):
+    """The one-line public key of a key (private path or .pub path)."""
+    p = Path(path)
+    if not str(p).endswith(".pub"):
+        p = Path(str(p) + ".pub")
+    return p.read_text().strip()
+
+
+def fingerprint(path):
+    """'SHA256:...' of a key, private path or .pub path."""
+    p = str(path)
+    if not p.endswith(".pub"):
+        p += ".pub"
+    r = subprocess.run([SSH_KEYGEN, "-l", "-E", "sha256", "-f", p],
+                       check=True, timeout=30, capture_output=True, text=True)
+    return r.stdout.split()[1]
+
+
+def sign_cert(ca, key, identity="pctest-id", principals=None, validity=None,
+              options=(), serial=None, host=False, sig_alg=None):
+    """Sign key's public half with the CA (private key path) using
+    ssh-keygen -s; returns the path of KEY-cert.pub.  principals: list or
+    None (none given: a certificate valid for every principal)."""
+    key = Path(key)
+    pub = Path(str(key) + ".pub")
+    cmd = [SSH_KEYGEN, "-q", "-s", str(ca), "-I", identity]
+    if principals is not None:
+        cmd += ["-n", ",".join(principals)]
+    if validity is not None:
+        cmd += ["-V", validity]
+    for o in options:
+        cmd += ["-O", o]
+    if serial is not None:
+        cmd += ["-z", str(serial)]
+    if host:
+        cmd += ["-h"]
+    if sig_alg is not None:
+        cmd += ["-t", sig_alg]
+    cmd += [str(pub)]
+    r = subprocess.run(cmd, timeout=120, stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError("ssh-keygen -s failed: %s" % r.stderr)
+    return Path(str(key) + "-cert.pub")
+
+
+def make_krl(path, entries=(), ca=None, update=False):
+    """ssh-keygen -k: entries are public key / certificate files or, with
+    a spec, lines written to a spec file ('serial: 5', 'id: x',
+    'hash: SHA256:...', 'key: ...'); ca is the CA .pub for the specs."""
+    path = Path(path)
+    files = []
+    specs = [e for e in entries if isinstance(e, str) and ":" in e and
+             not os.path.exists(e)]
+    files = [str(e) for e in entries if str(e) not in specs]
+    if specs:
+        spec = Path(str(path) + ".spec")
+        spec.write_text("\n".join(specs) + "\n")
+        files.append(str(spec))
+    cmd = [SSH_KEYGEN, "-k", "-f", str(path)]
+    if update:
+        cmd.append("-u")
+    if ca is not None:
+        cmd += ["-s", str(ca)]
+    cmd += files
+    r = subprocess.run(cmd, timeout=60, stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError("ssh-keygen -k failed: %s" % r.stderr)
+    return path
+
+
+class SysUser:
+    """A real system user made with useradd for one test session (root
+    only), with a password set through chpasswd; remove() deletes it and
+    its home with userdel -r."""
+
+    def __init__(self, prefix="pcauth", password=None, groups=(),
+                 shell="/bin/sh"):
+        self.name = "%s%04d" % (prefix, int.from_bytes(os.urandom(2),
+                                                       "big") % 10000)
+        self.password = password or ("Pc-" + os.urandom(9).hex())
+        self.groups = list(groups)
+        cmd = ["useradd", "-m", "-s", shell]
+        if self.groups:
+            cmd += ["-G", ",".join(self.groups)]
+        subprocess.run(cmd + [self.name], check=True, timeout=60,
+                       capture_output=True)
+        self.set_password(self.password)
+        import pwd
+        pw = pwd.getpwnam(self.name)
+        self.uid, self.gid, self.home = pw.pw_uid, pw.pw_gid, Path(pw.pw_dir)
+        os.chmod(self.home, 0o755)
+        self.reset()
+
+    def set_password(self, password):
+        self.password = password
+        subprocess.run(["chpasswd"], input=("%s:%s\n" % (self.name,
+                                                          password)).encode(),
+                       check=True, timeout=60, capture_output=True)
+
+    @property
+    def ssh_dir(self):
+        return self.home / ".ssh"
+
+    def reset(self):
+        """An empty ~/.ssh with the modes StrictModes wants."""
+        if self.ssh_dir.exists():
+            shutil.rmtree(self.ssh_dir)
+        os.chmod(self.home, 0o755)
+        self.ssh_dir.mkdir(mode=0o700)
+        os.chown(self.ssh_dir, self.uid, self.gid)
+        os.chmod(self.ssh_dir, 0o700)
+
+    def write_file(self, path, text, mode=0o600):
+        """A file owned by the user, e.g. ~/.ssh/authorized_keys."""
+        path = Path(path)
+        if not path.is_absolute():
+            path = self.home / path
+        path.write_text(text)
+        os.chown(path, self.uid, self.gid)
+        os.chmod(path, mode)
+        return path
+
+    def authorize(self, lines, name="authorized_keys"):
+        """Write ~/.ssh/NAME with these lines (strings)."""
+        if isinstance(lines, str):
+            lines = [lines]
+        return self.write_file(self.ssh_dir / name,
+                               "\n".join(lines) + "\n")
+
+    def remove(self):
+        subprocess.run(["userdel", "-r", "-f", self.name], timeout=60,
+                       capture_output=True)
+
+
+def make_group(prefix="pcgrp"):
+    name = "%s%04d" % (prefix, int.from_bytes(os.urandom(2), "big") % 10000)
+    subprocess.run(["groupadd", name], check=True, timeout=60,
+                   capture_output=True)
+    return name
+
+
+def remove_group(name):
+    subprocess.run(["groupdel", name], timeout=60, capture_output=True)
+
+
+class ClientResult:
+    """What one ssh run showed: exit status and -v output."""
+
+    def __init__(self, rc, stderr, port):
+        self.rc = rc
+        self.stderr = stderr
+        self.port = port
+
+    def authenticated(self, method=None):
+        """ssh -v's own words that authentication succeeded."""
+        m = re.search(r'Authenticated to 127\.0\.0\.1 \(\[127\.0\.0\.1\]:%d\)'
+                      r' using "([^"]+)"\.' % self.port, self.stderr)
+        if m is None:
+            return False
+        return method is None or m.group(1) == method
+
+    def denied(self):
+        return "Permission denied" in self.stderr
+
+    def __repr__(self):
+        return "ClientResult(rc=%r, stderr=...%s)" % (self.rc,
+                                                      self.stderr[-3000:])
+
+
+_ASKPASS = None
+
+
+def askpass_script():
+    """An SSH_ASKPASS program printing $PCTEST_ASKPASS_PW (made once)."""
+    global _ASKPASS
+    if _ASKPASS is None or not os.path.exists(_ASKPASS):
+        import tempfile
+        fd, path = tempfile.mkstemp(prefix="pctest-askpass-", suffix=".sh")
+        os.write(fd, b'#!/bin/sh\nprintf "%s\\n" "$PCTEST_ASKPASS_PW"\n')
+        os.close(fd)
+        os.chmod(path, 0o700)
+        _ASKPASS = path
+    return _ASKPASS
+
+
+def ssh_login(port, user, key=None, cert=None, password=None, options=(),
+              bind=None, verbose=1, timeout=AUTH_CLIENT_TIMEOUT,
+              methods=None):
+    """Run OpenSSH's ssh as `user` against 127.0.0.1:port with only the
+    given key (and certificate) and/or password (through SSH_ASKPASS, no
+    tty: a new session).  Returns a ClientResult."""
+    if methods is None:
+        m = []
+        if key is not None:
+            m.append("publickey")
+        if password is not None:
+            m += ["password", "keyboard-interactive"]
+        methods = ",".join(m) or "none"
+    cmd = [SSH, "-F", "/dev/null", "-" + "v" * verbose, "-p", str(port),
+           "-l", user]
+    opts = ["StrictHostKeyChecking=no", "UserKnownHostsFile=/dev/null",
+            "GlobalKnownHostsFile=/dev/null", "IdentitiesOnly=yes",
+            "IdentityAgent=none", "ConnectTimeout=10",
+            "ConnectionAttempts=1", "PreferredAuthentications=" + methods,
+            "NumberOfPasswordPrompts=1",
+            "BatchMode=" + ("no" if password is not None else "yes")]
+    if key is None:
+        opts.append("IdentityFile=none")
+    else:
+        cmd += ["-i", str(key)]
+        if cert is not None:
+            opts.append("CertificateFile=%s" % cert)
+    if bind is not None:
+        cmd += ["-b", bind]
+    # ssh keeps the first value it gets: the caller's options go first.
+    for o in list(options) + list(opts):
+        cmd += ["-o", o]
+    cmd += ["127.0.0.1", "true"]
+    env = dict(os.environ)
+    env.pop("SSH_AUTH_SOCK", None)
+    if password is not None:
+        env.update({"SSH_ASKPASS": askpass_script(),
+                    "SSH_ASKPASS_REQUIRE": "force", "DISPLAY": ":0",
+                    "PCTEST_ASKPASS_PW": password})
+    try:
+        r = subprocess.run(cmd, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=timeout, env=env, start_new_session=True)
+    except subprocess.TimeoutExpired as e:
+        err = (e.stderr or b"").decode("utf-8", "replace")
+        return ClientResult(None, err + "\n[killed: timeout]", port)
+    return ClientResult(r.returncode, r.stderr.decode("utf-8", "replace"),
+                        port)
+
+
+def accepted_re(method, user):
+    return (r"Accepted %s for %s from 127\.0\.0\.\d+ port \d+ ssh2"
+            % (re.escape(method), re.escape(user)))
+
+
+def failed_re(method, user, invalid=False):
+    return (r"Failed %s for %s%s from 127\.0\.0\.\d+ port \d+ ssh2"
+            % (re.escape(method), "invalid user " if invalid else "",
+               re.escape(user)))
+
+
+def expect_accepted(srv, since, res, user, method="publickey", log=None,
+                    log_method=None):
+    """ssh said it authenticated with method, and the server logged the
+    Accepted line (for log_method, default method) and `log`, a regex, if
+    given.  Returns the log text."""
+    assert res.authenticated(method), res
+    lines = srv.wait_log(accepted_re(log_method or method, user),
+                         since=since)
+    assert lines, "no Accepted line in the log:\n" + srv.log_since(since)
+    if log is not None:
+        assert srv.wait_log(log, since=since), (
+            "%r not in the log:\n%s" % (log, srv.log_since(since)))
+    return srv.log_since(since)
+
+
+def expect_refused(srv, since, res, user, log, method="publickey"):
+    """ssh did not authenticate (Permission denied), nothing was Accepted,
+    and the server logged `log` (a regex: the refusal's reason)."""
+    assert res.rc is not None, res
+    assert not res.authenticated(), res
+    assert res.denied() or res.rc == 255, res
+    assert srv.wait_log(log, since=since), (
+        "%r not in the log:\n%s" % (log, srv.log_since(since)))
+    text = srv.log_since(since)
+    assert not re.search(r"Accepted \S+ for ", text), text
+    return text
