@@ -299,8 +299,14 @@ authcmd_run(const char *command, const char *run_as, char **out,
 	}
 	if (waitpid(pid, &status, 0) == pid) {
 		pid = -1;
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-			error("%s failed (status %d)", argv[0], status);
+		if (!WIFEXITED(status)) {
+			error("%s killed by signal %d", argv[0],
+			    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+			goto out;
+		}
+		if (WEXITSTATUS(status) != 0) {
+			error("%s exited with status %d", argv[0],
+			    WEXITSTATUS(status));
 			goto out;
 		}
 	}

@@ -216,29 +216,17 @@ def test_cert_without_trusted_ca_file(server_factory, auth_user, keydir,
 
 # --- AuthorizedPrincipalsFile and -Command -----------------------------
 
-# Daemon bug (reported): with AuthorizedPrincipalsFile/-Command, a principal
-# matched in the file is not enough: daemon/authbackend.c cert_allowed()
-# leaves certcheck_ctx.principals NULL, so certcheck_user() still wants the
-# user name among the certificate's principals ("Certificate invalid:
-# principal not listed").  sshd passes no user name to
-# sshkey_cert_check_authority once a principals file decided.
-PRINCIPALS_BUG = pytest.mark.xfail(
-    strict=True, reason="daemon bug: AuthorizedPrincipalsFile match still "
-    "requires the user name as a certificate principal")
-
-
 
 @pytest.mark.parametrize("lines,cert_principals,ok,log", [
-    pytest.param(["pcprincipal"], ["pcprincipal"], True, None,
-                 marks=PRINCIPALS_BUG),
+    pytest.param(["pcprincipal"], ["pcprincipal"], True, None),
     pytest.param(["# comment", "other", "pcprincipal  # trailing"],
-                 ["x", "pcprincipal"], True, None, marks=PRINCIPALS_BUG),
+                 ["x", "pcprincipal"], True, None),
     (["other"], ["pcprincipal"], False,
      r"Certificate does not contain an authorized principal"),
     (['from="10.0.0.0/8" pcprincipal'], ["pcprincipal"], False,
      r'principal "pcprincipal" refused: not from a permitted host'),
     pytest.param(['from="127.0.0.1",command="/bin/true" pcprincipal'],
-                 ["pcprincipal"], True, None, marks=PRINCIPALS_BUG),
+                 ["pcprincipal"], True, None),
     (['expiry-time="20000101" pcprincipal'], ["pcprincipal"], False,
      r'principal "pcprincipal" refused: entry expired'),
     (['cert-authority pcprincipal'], ["pcprincipal"], False,
@@ -270,7 +258,6 @@ def test_authorized_principals_file(server_factory, auth_user, keydir, cas,
                        log.replace("USER", auth_user.name))
 
 
-@PRINCIPALS_BUG
 def test_authorized_principals_file_in_home(server_factory, auth_user,
                                             keydir, cas, trusted):
     auth_user.write_file(auth_user.ssh_dir / "principals", "pcp-home\n")
@@ -287,7 +274,6 @@ def test_authorized_principals_file_in_home(server_factory, auth_user,
                    r"Certificate does not contain an authorized principal")
 
 
-@PRINCIPALS_BUG
 def test_authorized_principals_command(server_factory, auth_user, keydir,
                                        cas, trusted, root_dir):
     cmd = root_dir / "apc.sh"

@@ -146,16 +146,6 @@ def test_root_password_refused_by_default(server_factory, root_keys):
 
 # --- AuthenticationMethods ------------------------------------------------
 
-# Daemon bug (reported): auth/userauth.c free_lists() frees the steps and
-# zeroes nlists but leaves each list's nsteps and next, so the second
-# apply_settings() (after Match, in set_user) appends the steps after stale
-# freed pointers: after a partial success no method can continue ("method
-# password not available"), and the connection process dies with "free():
-# double free detected in tcache 2" when userauth_free() frees them again.
-AUTHMETHODS_BUG = pytest.mark.xfail(
-    strict=True, reason="daemon bug: userauth free_lists() keeps stale "
-    "steps; AuthenticationMethods lists broken, double free")
-
 
 def assert_no_crash(srv, since):
     """The connection process ended without a heap-corruption abort."""
@@ -167,7 +157,6 @@ def assert_no_crash(srv, since):
                          r"Aborted|AddressSanitizer", text), text
 
 
-@AUTHMETHODS_BUG
 def test_authentication_methods_key_then_password(server_factory, auth_user,
                                                   user_keys):
     key = user_keys["ed25519"]
@@ -188,11 +177,8 @@ def test_authentication_methods_key_then_password(server_factory, auth_user,
 
 
 @pytest.mark.parametrize("methods,why", [
-    pytest.param("publickey", "key only", marks=AUTHMETHODS_BUG),
-    # Only the heap-corruption check can fail here, and glibc may not
-    # always notice the double free: not strict.
-    pytest.param("password", "password only", marks=pytest.mark.xfail(
-        strict=False, reason="daemon bug: double free at the end")),
+    pytest.param("publickey", "key only"),
+    pytest.param("password", "password only"),
 ])
 def test_authentication_methods_one_is_not_enough(server_factory, auth_user,
                                                   user_keys, methods, why):
@@ -223,7 +209,6 @@ def test_authentication_methods_one_is_not_enough(server_factory, auth_user,
     assert_no_crash(srv, since)
 
 
-@AUTHMETHODS_BUG
 def test_authentication_methods_alternatives(server_factory, auth_user,
                                              user_keys):
     """"publickey,password publickey,publickey": two keys also do."""
