@@ -166,8 +166,8 @@ test_defaults(void **state)
 		"casignaturealgorithms " PLAIN,
 		"hostkeyalgorithms " CERTS "," PLAIN,
 		"pubkeyacceptedalgorithms " CERTS "," PLAIN,
-		"authorizedkeysfile .ssh/authorized_keys "
-		    ".ssh/authorized_keys2",
+		("authorizedkeysfile .ssh/authorized_keys "
+		    ".ssh/authorized_keys2"),
 		"authenticationmethods any",
 	};
 	struct server_config cfg;
