@@ -100,6 +100,11 @@ certcheck_critical(const struct cert_option *o, const struct certcheck_ctx *ctx,
 		*why = "out of memory";
 		goto out;
 	}
+	if (r != 0 && strcmp(o->name, "source-address") == 0) {
+		*why = "certificate source-address invalid";
+		r = PC_ERR_CERT_INVALID;
+		goto out;
+	}
 	if (r != 0) {
 		*why = certcheck_why_named(known ? "invalid critical option" :
 		    "unknown critical option", o->name);

@@ -1,6 +1,7 @@
 """portcullisd's authentication log lines, read by Debian's fail2ban:
 a few failures (wrong password, invalid user, wrong key, too many tries)
-and a success at LogLevel INFO; the lines, written as syslog would
+and a success at LogLevel VERBOSE (where OpenSSH, too, logs a first
+failed key); the lines, written as syslog would
 ("Mon DD HH:MM:SS host sshd[PID]: ..."), go through fail2ban-regex with
 /etc/fail2ban/filter.d/sshd.conf, which must find every failure with the
 right address and user.  The exact wording of the lines is checked too."""
@@ -36,7 +37,7 @@ def scenario(module_server_factory, auth_user_session, tmp_path_factory):
     good = sshtest.keygen(d / "good", ["-t", "ed25519"])
     bad = sshtest.keygen(d / "bad", ["-t", "ed25519"])
     u.authorize(pub_line(good))
-    srv = module_server_factory(LogLevel="INFO", UsePAM="no",
+    srv = module_server_factory(LogLevel="VERBOSE", UsePAM="no",
                                 MaxAuthTries="3")
     # 1: wrong password (ssh, askpass)
     r = ssh_login(srv.port, u.name, password="wrong-pw", methods="password")
@@ -143,7 +144,7 @@ def test_log_wording(scenario):
     # Three wrong passwords from the paramiko client, one from ssh.
     assert len(re.findall(r"^Failed password for %s " % u.name, text,
                           re.M)) == 4, text
-    # LogLevel INFO: no debug lines.
+    # LogLevel VERBOSE: no debug lines.
     assert not re.search(r"^debug", text, re.M), text
 
 
