@@ -1,0 +1,64 @@
+/*
+ * Sessions (RFC 4254 s. 6) on the daemon side: the chan_backend for
+ * "session" channels, and the processes, ptys and file descriptors behind
+ * them.  One struct sessions per authenticated connection.
+ *
+ * A session's process runs as the user: initgroups, setgid, setuid
+ * (checked to be irreversible), the environment sshd(8) documents, the
+ * PAM session, utmp/wtmp/lastlog, motd, ChrootDirectory, ForceCommand and
+ * the user's rc as sshd_config says.
+ *
+ * The connection loop (conn.c) asks sessions_pollfds() which descriptors
+ * to watch, polls them with the socket, and hands the results to
+ * sessions_handle(), which moves data between the descriptors and the
+ * channels (respecting the windows: a descriptor is only read while its
+ * channel can take data), reaps exited children (after sessions_sigchld)
+ * and ends channels with exit-status, EOF and CLOSE once the process has
+ * exited and its output is drained.
+ */
+#ifndef PC_SESSION_H
+#define PC_SESSION_H
+
+#include <poll.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth.h"
+#include "authopts.h"
+#include "chan.h"
+#include "err.h"
+#include "servconf.h"
+
+#define SESSION_MAX_POLLFDS	(3 * 64)
+
+struct session_params {
+	const struct server_config *cfg;	/* after Match for the user */
+	const struct auth_user *user;
+	const struct auth_opts *opts;		/* key restrictions, or NULL */
+	const struct auth_peer *peer;
+	const char *methods;			/* "publickey", for the env */
+};
+
+struct sessions;
+
+/* Everything in p is borrowed for the life of the sessions.  Opens the
+ * PAM session when UsePAM is on. */
+int	sessions_new(const struct session_params *p,
+	    struct sessions **sp) PC_WUR;
+/* Kills (SIGHUP) and reaps what is left, closes the PAM session. */
+void	sessions_free(struct sessions *s);
+const struct chan_backend *sessions_backend(struct sessions *s);
+/* The channel table the sessions talk to (made with their backend). */
+void	sessions_set_chan(struct sessions *s, struct chan_conn *cc);
+
+/* Fill at most max entries; returns how many. */
+size_t	sessions_pollfds(struct sessions *s, struct pollfd *pfd, size_t max);
+/* After poll: the same entries with revents set. */
+int	sessions_handle(struct sessions *s, const struct pollfd *pfd,
+	    size_t n) PC_WUR;
+/* SIGCHLD arrived: reap, then finish channels whose output is drained. */
+int	sessions_sigchld(struct sessions *s) PC_WUR;
+/* Work that needs no event (channels to finish): call after each loop. */
+int	sessions_flush(struct sessions *s) PC_WUR;
+
+#endif /* PC_SESSION_H */
