@@ -9,15 +9,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "authbackend.h"
 #include "chan.h"
 #include "conn.h"
 #include "hostkeys.h"
 #include "log.h"
+#include "session.h"
 #include "ssh2.h"
 #include "transport.h"
 #include "userauth.h"
@@ -34,8 +37,28 @@ struct conn {
 	struct auth_peer peer;
 	struct tp *t;
 	struct userauth *ua;
-	struct chan_conn *cc;	/* after authentication */
+	/* After authentication: */
+	struct sessions *sess;
+	struct chan_conn *cc;
+	int sigchld[2];		/* self-pipe: the handler writes a byte */
+	const struct conn_settings *s;
 };
+
+/* The write end of the self-pipe, for the SIGCHLD handler. */
+static volatile sig_atomic_t conn_sigchld_fd = -1;
+
+static void
+conn_sigchld_handler(int sig)
+{
+	int save = errno;
+	char b = 0;
+
+	(void)sig;
+	if (conn_sigchld_fd != -1) {
+		(void)!write(conn_sigchld_fd, &b, 1);
+	}
+	errno = save;
+}
 
 static uint64_t
 monotime_ms(void)
@@ -226,6 +249,75 @@ transport_failed(struct conn *c, int r)
 	disconnect(c, tp_error_reason(r), pc_strerror(r));
 }
 
+/*
+ * After USERAUTH_SUCCESS: the sessions with the user's configuration
+ * (Match applied by the backend), the channel table with their backend,
+ * and SIGCHLD delivered through a self-pipe.  Only now: before
+ * authentication no child of ours but the PAM helper runs, and it is
+ * waited for where it is used.
+ */
+static int
+sessions_start(struct conn *c)
+{
+	const struct authbackend *ab = c->s->authbackend;
+	struct session_params sp;
+	struct sigaction sa;
+	int r;
+
+	memset(&sp, 0, sizeof(sp));
+	if (ab != NULL) {
+		sp.cfg = ab->have_user_cfg ? &ab->user_cfg : ab->global;
+	}
+	sp.user = userauth_auth_user(c->ua);
+	sp.opts = userauth_opts(c->ua);
+	sp.peer = &c->peer;
+	sp.methods = userauth_methods_used(c->ua);
+	if (sp.user == NULL) {
+		return PC_ERR_INTERNAL;
+	}
+	if (pipe(c->sigchld) == -1) {
+		c->sigchld[0] = c->sigchld[1] = -1;
+		error("pipe: %s", strerror(errno));
+		return PC_ERR_SYSTEM;
+	}
+	(void)fcntl(c->sigchld[0], F_SETFD, FD_CLOEXEC);
+	(void)fcntl(c->sigchld[1], F_SETFD, FD_CLOEXEC);
+	if ((r = set_nonblock(c->sigchld[0])) != 0 ||
+	    (r = set_nonblock(c->sigchld[1])) != 0)
+		return r;
+	conn_sigchld_fd = c->sigchld[1];
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = conn_sigchld_handler;
+	sa.sa_flags = SA_RESTART;
+	if (sigaction(SIGCHLD, &sa, NULL) == -1) {
+		error("sigaction: %s", strerror(errno));
+		return PC_ERR_SYSTEM;
+	}
+	/* A session's reader may go away: EPIPE, not a dead daemon. */
+	signal(SIGPIPE, SIG_IGN);
+	if ((r = sessions_new(&sp, &c->sess)) != 0) {
+		error("session setup for %s: %s", sp.user->name,
+		    pc_strerror(r));
+		return r;
+	}
+	if ((r = chan_conn_new(c->t, sessions_backend(c->sess), &c->cc)) != 0)
+		return r;
+	sessions_set_chan(c->sess, c->cc);
+	return 0;
+}
+
+/* Drain the self-pipe; then reap and finish what exited. */
+static int
+sigchld_drain(struct conn *c)
+{
+	char buf[64];
+
+	while (read(c->sigchld[0], buf, sizeof(buf)) > 0)
+		;
+	return sessions_sigchld(c->sess);
+}
+
 /* Run everything the input allows; an error ends the connection. */
 static int
 process_input(struct conn *c)
@@ -262,29 +354,32 @@ process_input(struct conn *c)
 			return r;
 		}
 		if (userauth_done(c->ua) && c->cc == NULL &&
-		    (r = chan_conn_new(c->t, &c->cc)) != 0)
+		    (r = sessions_start(c)) != 0)
 			return r;
 	}
 }
+
+#define CONN_MAX_PFD	(3 + SESSION_MAX_POLLFDS)
 
 static int
 conn_loop(struct conn *c, const struct conn_settings *s)
 {
 	static uint8_t buf[CONN_READ_MAX];
 	uint64_t start = monotime_ms(), now, deadline;
-	struct pollfd pfd[2];
-	size_t len, space;
+	struct pollfd pfd[CONN_MAX_PFD];
+	size_t len, space, nsess = 0;
 	ssize_t n;
-	int r, nfds, timeout;
+	int r, nfds, timeout, sig_at = -1, sess_at = 0;
 
 	for (;;) {
 		if ((r = flush_some(c)) != 0) {
-			logit("Connection reset by %s port %d [preauth]",
-			    c->addr, c->port);
+			logit("Connection reset by %s port %d%s",
+			    c->addr, c->port, stage(c));
 			return r;
 		}
 		now = monotime_ms();
 		if ((r = tp_set_time(c->t, now / 1000)) != 0 ||
+		    (c->sess != NULL && (r = sessions_flush(c->sess)) != 0) ||
 		    (r = flush_some(c)) != 0)
 			return r;
 		timeout = -1;
@@ -317,13 +412,36 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 			pfd[1].revents = 0;
 			nfds = 2;
 		}
-		if (poll(pfd, nfds, timeout) < 0) {
+		sig_at = -1;
+		nsess = 0;
+		if (c->sess != NULL) {
+			sig_at = nfds++;
+			pfd[sig_at].fd = c->sigchld[0];
+			pfd[sig_at].events = POLLIN;
+			pfd[sig_at].revents = 0;
+			sess_at = nfds;
+			nsess = sessions_pollfds(c->sess, pfd + sess_at,
+			    CONN_MAX_PFD - (size_t)sess_at);
+			nfds += (int)nsess;
+		}
+		if (poll(pfd, (nfds_t)nfds, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			error("poll: %s", strerror(errno));
 			return PC_ERR_SYSTEM;
 		}
+		if (sig_at >= 0 && pfd[sig_at].revents != 0 &&
+		    (r = sigchld_drain(c)) != 0)
+			return r;
+		if (nsess > 0 &&
+		    (r = sessions_handle(c->sess, pfd + sess_at, nsess)) != 0) {
+			error("session I/O for %s port %d: %s", c->addr,
+			    c->port, pc_strerror(r));
+			return r;
+		}
 		if ((pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) == 0)
+			continue;
+		if (space == 0)
 			continue;
 		n = read(c->rfd, buf, space < sizeof(buf) ? space :
 		    sizeof(buf));
@@ -369,6 +487,8 @@ conn_serve(int rfd, int wfd, const struct conn_settings *s)
 	memset(&c, 0, sizeof(c));
 	c.rfd = rfd;
 	c.wfd = wfd;
+	c.s = s;
+	c.sigchld[0] = c.sigchld[1] = -1;
 	conn_addresses(&c);
 	logit("Connection from %s port %d on %s port %d", c.addr, c.port,
 	    c.laddr, c.lport);
@@ -408,7 +528,15 @@ conn_serve(int rfd, int wfd, const struct conn_settings *s)
 	}
 	r = conn_loop(&c, s);
  out:
+	/* The channels first: their closing calls into the sessions. */
 	chan_conn_free(c.cc);
+	sessions_free(c.sess);
+	if (c.sigchld[0] != -1) {
+		conn_sigchld_fd = -1;
+		signal(SIGCHLD, SIG_DFL);
+		close(c.sigchld[0]);
+		close(c.sigchld[1]);
+	}
 	userauth_free(c.ua);
 	tp_free(c.t);
 	return r;

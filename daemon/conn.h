@@ -1,6 +1,9 @@
 /*
  * One connection, served to its end in the current process: the socket
- * I/O around the sans-IO transport and userauth cores.
+ * I/O around the sans-IO transport, userauth and channel cores, and,
+ * after authentication, the sessions' processes (session.h): their
+ * descriptors join the poll set, and SIGCHLD reaches the loop through a
+ * self-pipe.  The connection ends when the peer closes it.
  */
 #ifndef PC_CONN_H
 #define PC_CONN_H
@@ -12,6 +15,8 @@
 #include "err.h"
 #include "kexalg.h"
 #include "key.h"
+
+struct authbackend;
 
 struct conn_settings {
 	struct pc_key *const *hostkeys;		/* borrowed */
@@ -28,6 +33,10 @@ struct conn_settings {
 	struct auth_settings auth;		/* before Match User */
 	const struct kex_moduli_entry *moduli;	/* borrowed */
 	size_t nmoduli;
+	/* The daemon's backend behind "backend", for the user's
+	 * configuration (after Match) once authenticated; NULL: sessions
+	 * run with the defaults.  Borrowed. */
+	const struct authbackend *authbackend;
 };
 
 /*

@@ -352,6 +352,7 @@ main(int argc, char **argv)
 		return 255;
 	}
 	cs.backend = &ab.vt;
+	cs.authbackend = &ab;
 
 	if (c.inetd)
 		r = conn_serve(STDIN_FILENO, STDOUT_FILENO, &cs);
