@@ -226,6 +226,25 @@ transport_failed(struct conn *c, int r)
 	disconnect(c, tp_error_reason(r), pc_strerror(r));
 }
 
+/* Until daemon/session.c serves them, session channels are refused. */
+static uint32_t
+refuse_session_open(void *arg, uint32_t id, char **why)
+{
+	*why = strdup("session channels are not enabled on this server");
+	return SSH2_OPEN_ADMINISTRATIVELY_PROHIBITED;
+}
+
+static int
+refuse_session_request(void *arg, uint32_t id, const struct chan_req *q)
+{
+	return PC_ERR_INVALID_ARGUMENT;
+}
+
+static const struct chan_backend refuse_sessions = {
+	.session_open = refuse_session_open,
+	.session_request = refuse_session_request,
+};
+
 /* Run everything the input allows; an error ends the connection. */
 static int
 process_input(struct conn *c)
@@ -262,7 +281,7 @@ process_input(struct conn *c)
 			return r;
 		}
 		if (userauth_done(c->ua) && c->cc == NULL &&
-		    (r = chan_conn_new(c->t, &c->cc)) != 0)
+		    (r = chan_conn_new(c->t, &refuse_sessions, &c->cc)) != 0)
 			return r;
 	}
 }
