@@ -370,6 +370,19 @@ sessproc_spawn(const struct sessproc_params *p, pid_t *pidp,
 		r = PC_ERR_SYSTEM;
 		goto fail;
 	}
+	/*
+	 * The pipes belong to the user, as they do under sshd (whose
+	 * unprivileged child makes them): a root-owned pipe cannot be
+	 * reopened through /dev/stdout or /proc/self/fd by the user.
+	 */
+	if (p->slave == -1 && geteuid() == 0 &&
+	    (fchown(in[0], p->user->uid, p->user->gid) == -1 ||
+	    fchown(out[0], p->user->uid, p->user->gid) == -1 ||
+	    fchown(err[0], p->user->uid, p->user->gid) == -1)) {
+		error("session pipes: fchown: %s", strerror(errno));
+		r = PC_ERR_SYSTEM;
+		goto fail;
+	}
 	if ((pid = fork()) == -1) {
 		error("fork: %s", strerror(errno));
 		r = PC_ERR_SYSTEM;
