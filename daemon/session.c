@@ -283,6 +283,13 @@ login_records(struct sessions *s, struct sess *se)
 	se->logged_in = 1;
 }
 
+/* "/dev/pts/0" -> "pts/0" for the logs. */
+static const char *
+tty_line(const char *name)
+{
+	return strncmp(name, "/dev/", 5) == 0 ? name + 5 : name;
+}
+
 static int
 start(struct sessions *s, struct sess *se, const char *type,
     const char *requested, int is_subsystem)
@@ -292,7 +299,7 @@ start(struct sessions *s, struct sess *se, const char *type,
 	struct sessproc_fds fds;
 	struct sessenv_info info;
 	struct sessenv env;
-	char msg[SESSION_LOGIN_MSG];
+	char msg[SESSION_LOGIN_MSG], what[160];
 	char **pamenv = NULL;
 	int interactive, r;
 
@@ -330,14 +337,18 @@ start(struct sessions *s, struct sess *se, const char *type,
 	if (r != 0) {
 		return r;
 	}
-	verbose("Starting session: %s%s%s for %s from %s port %d id %u",
-	    forced != NULL ? "forced-command (" : "",
-	    forced != NULL ? forced : type,
-	    forced != NULL ? ")" : (se->have_pty ? " on " : ""),
-	    s->p.user->name, s->p.peer->addr, s->p.peer->port, se->id);
-	if (forced == NULL && se->have_pty) {
-		debug("session %u: tty %s", se->id, se->pty.name);
+	/* sshd's wording: "shell on pts/0", "forced-command (config)". */
+	if (forced != NULL) {
+		snprintf(what, sizeof(what), "forced-command (%s)", forced);
+	} else if (is_subsystem) {
+		snprintf(what, sizeof(what), "subsystem '%.100s'", type);
+	} else {
+		snprintf(what, sizeof(what), "%s", type);
 	}
+	verbose("Starting session: %s%s%s for %s from %s port %d id %u",
+	    what, se->have_pty ? " on " : "",
+	    se->have_pty ? tty_line(se->pty.name) : "", s->p.user->name,
+	    s->p.peer->addr, s->p.peer->port, se->id);
 	interactive = command == NULL && se->have_pty;
 	msg[0] = '\0';
 	memset(&pp, 0, sizeof(pp));
@@ -418,7 +429,7 @@ req_start(struct sessions *s, struct sess *se, const struct chan_req *req)
 		return PC_ERR_NOT_FOUND;
 	}
 	debug("subsystem: exec() %s", cmd);
-	return start(s, se, "subsystem", cmd, 1);
+	return start(s, se, req->command, cmd, 1);
 }
 
 static int
