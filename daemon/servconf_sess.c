@@ -448,6 +448,7 @@ permits_parse(const struct servconf_kw *kw, struct server_config *cfg,
 		if (r != 0) {
 			goto out;
 		}
+		r = PC_ERR_CONFIG;
 		free(copy);
 		free(entry);
 		copy = entry = NULL;
