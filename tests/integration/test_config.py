@@ -538,3 +538,28 @@ def test_Q_unknown():
     r = run(["-Q", "colours"])
     assert r.returncode != 0
     assert r.stdout == ""
+
+
+# --- the shipped etc/sshd_config ----------------------------------------
+
+def test_shipped_config():
+    """etc/sshd_config passes -t, and each commented-out session line
+    shows the default that -T prints."""
+    shipped = sshtest.REPO_ROOT / "etc" / "sshd_config"
+    _default_host_keys()
+    r = run(["-t", "-f", shipped])
+    assert r.returncode == 0, r.stderr
+    d = dump(run(["-T", "-f", shipped]).stdout)
+    assert d["subsystem"] == ["sftp /usr/lib/openssh/sftp-server"]
+    checked = 0
+    for line in shipped.read_text().splitlines():
+        m = re.match(r"^#([A-Za-z0-9]+) (\S.*)$", line)
+        if m is None or m.group(1).lower() not in SESSION_KEYWORDS:
+            continue
+        kw, val = m.group(1).lower(), m.group(2)
+        if kw in ("acceptenv", "setenv"):
+            assert kw not in d      # examples, not defaults
+            continue
+        assert d[kw] == [val], (line, d[kw])
+        checked += 1
+    assert checked >= 20
