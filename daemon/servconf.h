@@ -64,9 +64,9 @@
 #define SERVCONF_TUN_ETHERNET		2
 #define SERVCONF_TUN_YES		3
 
-#define SERVCONF_MAX_SUBSYSTEMS		256
-#define SERVCONF_MAX_ENV		1024	/* AcceptEnv, SetEnv entries */
-#define SERVCONF_MAX_PERMITS		4096	/* PermitOpen, PermitListen */
+#define SERVCONF_MAX_SUBSYSTEMS	256
+#define SERVCONF_MAX_ENV	1024	/* AcceptEnv, SetEnv entries */
+#define SERVCONF_MAX_PERMITS	4096	/* PermitOpen, PermitListen */
 
 /* A ListenAddress as written, resolved by servconf_fill_defaults. */
 struct servconf_listen_spec {
@@ -204,7 +204,8 @@ struct server_config {
 	int gateway_ports;		/* SERVCONF_GW_* */
 	int permit_tunnel;		/* SERVCONF_TUN_* */
 	int disable_forwarding;
-	/* "host:port" (port may be "*"); empty: any; one "none": none. */
+	/* "host:port" (port may be "*"); empty or one "any": any; one
+	 * "none": none. */
 	struct servconf_strlist permit_open;
 	/* "host:port", a bare port made "*:port"; same any/none rules. */
 	struct servconf_strlist permit_listen;

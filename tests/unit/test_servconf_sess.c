@@ -219,7 +219,8 @@ static const struct {
 	{ "PrintLastLog NO", "printlastlog no" },
 	{ "ChrootDirectory /srv/%u", "chrootdirectory /srv/%u" },
 	{ "ChrootDirectory %h/x", "chrootdirectory %h/x" },
-	{ "ForceCommand internal-sftp -d /x", "forcecommand internal-sftp -d /x" },
+	{ "ForceCommand internal-sftp -d /x",
+	    "forcecommand internal-sftp -d /x" },
 	/* The raw rest of the line, quotes and comment included. */
 	{ "ForceCommand /bin/echo \"hi there\"   # c  ",
 	    "forcecommand /bin/echo \"hi there\"   # c" },
