@@ -647,6 +647,26 @@ servconf_init(struct server_config *cfg)
 	cfg->kbd_interactive_authentication = -1;
 	cfg->permit_empty_passwords = -1;
 	cfg->strict_modes = -1;
+	cfg->permit_user_env = -1;
+	cfg->print_motd = -1;
+	cfg->print_lastlog = -1;
+	cfg->permit_tty = -1;
+	cfg->permit_user_rc = -1;
+	cfg->max_sessions = -1;
+	cfg->client_alive_interval = -1;
+	cfg->client_alive_count_max = -1;
+	cfg->tcp_keep_alive = -1;
+	cfg->x11_forwarding = -1;
+	cfg->x11_display_offset = -1;
+	cfg->x11_use_localhost = -1;
+	cfg->allow_agent_forwarding = -1;
+	cfg->allow_tcp_forwarding = -1;
+	cfg->allow_streamlocal_forwarding = -1;
+	cfg->gateway_ports = -1;
+	cfg->permit_tunnel = -1;
+	cfg->disable_forwarding = -1;
+	cfg->streamlocal_bind_mask = -1;
+	cfg->streamlocal_bind_unlink = -1;
 }
 
 void
@@ -830,6 +850,7 @@ servconf_fill_defaults(struct server_config *cfg)
 	if ((r = servconf_kw_fill_auth(cfg)) != 0) {
 		return r;
 	}
+	servconf_kw_fill_session(cfg);
 	if (cfg->num_listen > 0) {
 		return 0;	/* already resolved */
 	}

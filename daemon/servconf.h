@@ -11,9 +11,10 @@
  *
  * The FIRST value obtained for a keyword wins, so -o options given before
  * the file override it.  Port, ListenAddress, HostKey, HostCertificate,
- * AllowUsers, DenyUsers, AllowGroups and DenyGroups accumulate; the
- * lists AuthorizedKeysFile and AuthenticationMethods are taken whole
- * from their first line.
+ * AllowUsers, DenyUsers, AllowGroups, DenyGroups, AcceptEnv and
+ * Subsystem (one per name) accumulate; the lists AuthorizedKeysFile,
+ * AuthenticationMethods, SetEnv, PermitOpen and PermitListen are taken
+ * whole from their first line.
  * Match blocks override the global values for a connection; within the
  * matching blocks the first value wins again.
  *
@@ -44,6 +45,28 @@
 
 #define SERVCONF_DEFAULT_PORT		22
 #define SERVCONF_DEFAULT_PIDFILE	"/run/portcullisd.pid"
+
+/* AllowTcpForwarding, AllowStreamLocalForwarding (OpenSSH's FORWARD_*). */
+#define SERVCONF_FWD_NO		0
+#define SERVCONF_FWD_REMOTE	1
+#define SERVCONF_FWD_LOCAL	2
+#define SERVCONF_FWD_ALL	(SERVCONF_FWD_REMOTE | SERVCONF_FWD_LOCAL)
+
+/* GatewayPorts. */
+#define SERVCONF_GW_NO			0
+#define SERVCONF_GW_YES			1
+#define SERVCONF_GW_CLIENTSPECIFIED	2
+
+/* PermitTunnel (OpenSSH's SSH_TUNMODE_*, the values of RFC 4254's
+ * tun@openssh.com request: 1 point-to-point, 2 ethernet). */
+#define SERVCONF_TUN_NO			0
+#define SERVCONF_TUN_POINTOPOINT	1
+#define SERVCONF_TUN_ETHERNET		2
+#define SERVCONF_TUN_YES		3
+
+#define SERVCONF_MAX_SUBSYSTEMS	256
+#define SERVCONF_MAX_ENV	1024	/* AcceptEnv, SetEnv entries */
+#define SERVCONF_MAX_PERMITS	4096	/* PermitOpen, PermitListen */
 
 /* A ListenAddress as written, resolved by servconf_fill_defaults. */
 struct servconf_listen_spec {
@@ -143,6 +166,52 @@ struct server_config {
 	char *trusted_user_ca_keys;	/* absolute path; none */
 	char *revoked_keys;		/* absolute path; none */
 
+	/*
+	 * Sessions (sshd_config(5)), for daemon/session.c.  Flags are 1/0;
+	 * strings marked "none" are NULL when the value is none.
+	 */
+	struct servconf_strlist accept_env;	/* patterns, accumulated */
+	struct servconf_strlist set_env;	/* NAME=VALUE, first line */
+	int permit_user_env;		/* 1: ~/.ssh/environment is read */
+	char *permit_user_env_allowlist;	/* patterns; NULL: any name */
+	int print_motd;
+	int print_lastlog;
+	char *chroot_directory;		/* %% %h %u %U; none */
+	char *force_command;		/* whole rest of the line; none */
+	int permit_tty;
+	int permit_user_rc;
+	/* Subsystem NAME COMMAND...: the command is its words joined by
+	 * single spaces, as OpenSSH runs it (with the user's shell -c).
+	 * subsystem_names.v[i] goes with subsystem_commands.v[i]. */
+	struct servconf_strlist subsystem_names;
+	struct servconf_strlist subsystem_commands;
+	int max_sessions;
+	int64_t client_alive_interval;	/* seconds, 0: off */
+	int client_alive_count_max;
+	int tcp_keep_alive;		/* SO_KEEPALIVE on the connection */
+	char *version_addendum;		/* after the version; none */
+
+	/*
+	 * Forwarding and X11, stored for the forwarding work: parsed and
+	 * checked as OpenSSH does, dumped by -T, applied by Match.
+	 */
+	int x11_forwarding;
+	int x11_display_offset;
+	int x11_use_localhost;
+	int allow_agent_forwarding;
+	int allow_tcp_forwarding;	/* SERVCONF_FWD_* */
+	int allow_streamlocal_forwarding;	/* SERVCONF_FWD_* */
+	int gateway_ports;		/* SERVCONF_GW_* */
+	int permit_tunnel;		/* SERVCONF_TUN_* */
+	int disable_forwarding;
+	/* "host:port" (port may be "*"); empty or one "any": any; one
+	 * "none": none. */
+	struct servconf_strlist permit_open;
+	/* "host:port", a bare port made "*:port"; same any/none rules. */
+	struct servconf_strlist permit_listen;
+	int streamlocal_bind_mask;	/* umask for sockets, 0-0777 */
+	int streamlocal_bind_unlink;
+
 	/* Source lines kept for Match; not copied by apply_match. */
 	struct servconf_line *lines;
 	size_t num_lines;
@@ -214,6 +283,13 @@ int	servconf_parse_match_spec(const char *spec,
 	    struct servconf_match_ctx *ctx) PC_WUR;
 void	servconf_match_ctx_init(struct servconf_match_ctx *ctx);
 void	servconf_match_ctx_clear(struct servconf_match_ctx *ctx);
+
+/*
+ * The command of the Subsystem called name (exact, case-sensitive, as
+ * OpenSSH compares), borrowed from cfg; NULL if there is none.
+ */
+const char *servconf_subsystem_command(const struct server_config *cfg,
+	    const char *name);
 
 /* One "keyword value" line per option, lower case, as sshd -T. */
 void	servconf_dump(const struct server_config *cfg, FILE *f);

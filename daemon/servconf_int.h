@@ -1,5 +1,5 @@
 /*
- * Internal interface of the sshd_config parser, shared by its three
+ * Internal interface of the sshd_config parser, shared by its four
  * files and by nothing else:
  *
  *   servconf.c        lines, quoting, Include, Match, the public API
@@ -7,6 +7,8 @@
  *                     copied (Match), dumped (-T) and freed
  *   servconf_kw.c     the keyword table, the authentication keywords'
  *                     own types and defaults, %-token expansion
+ *   servconf_sess.c   the session and forwarding keywords' types and
+ *                     defaults
  *
  * A keyword is one row of servconf_keywords[]: its -T name, its type and
  * the offset of its field in struct server_config.
@@ -123,6 +125,17 @@ extern const struct servconf_kwtype servconf_t_port;
 extern const struct servconf_kwtype servconf_t_listen;
 extern const struct servconf_kwtype servconf_t_rekey;
 extern const struct servconf_kwtype servconf_t_maxstartups;
+
+/* servconf_sess.c: the session and forwarding keywords' types. */
+extern const struct servconf_kwtype servconf_t_acceptenv;
+extern const struct servconf_kwtype servconf_t_setenv;
+extern const struct servconf_kwtype servconf_t_userenv;
+extern const struct servconf_kwtype servconf_t_restline;
+extern const struct servconf_kwtype servconf_t_subsystem;
+extern const struct servconf_kwtype servconf_t_permits;
+extern const struct servconf_kwtype servconf_t_octal;
+/* Their defaults (part of servconf_fill_defaults). */
+void	servconf_kw_fill_session(struct server_config *cfg);
 
 /* servconf_kw.c: the table. */
 extern const struct servconf_kw servconf_keywords[];

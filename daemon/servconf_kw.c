@@ -442,14 +442,18 @@ command_parse(const struct servconf_kw *kw, struct server_config *cfg,
 /* ------------------------------------------------------------------ */
 /* Flags Portcullis has only the "no" of. */
 
-/* HostbasedAuthentication, GSSAPIAuthentication, KerberosAuthentication:
- * "no" (the default) is accepted so configurations that say so load;
- * "yes" is an error rather than a silently missing method. */
+/*
+ * HostbasedAuthentication, GSSAPIAuthentication, KerberosAuthentication,
+ * UseDNS, Compression: "no" is accepted so configurations that say so
+ * load; "yes" (or kw->arg, another value OpenSSH takes: Compression
+ * delayed) is an error rather than a silently missing feature.  Portcullis
+ * looks up no host names and offers only the "none" compression
+ * (RFC 4253 s. 6.2).
+ */
 static int
 noflag_parse(const struct servconf_kw *kw, struct server_config *cfg,
     const struct servconf_lctx *lc, char **av, int ac)
 {
-	(void)kw;
 	(void)cfg;
 	if (servconf_one_arg(lc, av, ac) != 0) {
 		return PC_ERR_CONFIG;
@@ -457,13 +461,13 @@ noflag_parse(const struct servconf_kw *kw, struct server_config *cfg,
 	if (strcasecmp(av[0], "no") == 0) {
 		return 0;
 	}
-	if (strcasecmp(av[0], "yes") == 0) {
-		LERR(lc, "%s yes is not supported by Portcullis",
-		    lc->keyword);
-	} else {
-		LERR(lc, "unsupported option \"%s\" for %s.", av[0],
-		    lc->keyword);
+	if (strcasecmp(av[0], "yes") == 0 || (kw->arg != NULL &&
+	    strcasecmp(av[0], (const char *)kw->arg) == 0)) {
+		LERR(lc, "%s %s is not supported by Portcullis", lc->keyword,
+		    av[0]);
+		return PC_ERR_CONFIG;
 	}
+	LERR(lc, "unsupported option \"%s\" for %s.", av[0], lc->keyword);
 	return PC_ERR_CONFIG;
 }
 
@@ -538,6 +542,31 @@ static const struct servconf_enum permit_root_values[] = {
 	{ NULL, 0 },
 };
 
+/* AllowTcpForwarding, AllowStreamLocalForwarding: "all" is "yes". */
+static const struct servconf_enum forward_values[] = {
+	{ "yes", SERVCONF_FWD_ALL },
+	{ "all", SERVCONF_FWD_ALL },
+	{ "no", SERVCONF_FWD_NO },
+	{ "local", SERVCONF_FWD_LOCAL },
+	{ "remote", SERVCONF_FWD_REMOTE },
+	{ NULL, 0 },
+};
+
+static const struct servconf_enum gateway_values[] = {
+	{ "clientspecified", SERVCONF_GW_CLIENTSPECIFIED },
+	{ "yes", SERVCONF_GW_YES },
+	{ "no", SERVCONF_GW_NO },
+	{ NULL, 0 },
+};
+
+static const struct servconf_enum tunnel_values[] = {
+	{ "no", SERVCONF_TUN_NO },
+	{ "point-to-point", SERVCONF_TUN_POINTOPOINT },
+	{ "ethernet", SERVCONF_TUN_ETHERNET },
+	{ "yes", SERVCONF_TUN_YES },
+	{ NULL, 0 },
+};
+
 static const struct servconf_algsrc algs_cipher = {
 	cipher_default_list, cipher_supported_list, "cipher spec"
 };
@@ -576,8 +605,17 @@ const struct servconf_kw servconf_keywords[] = {
 	    NULL },
 	{ "logingracetime", &servconf_t_time, OFF(login_grace_time),
 	    KW_GLOBAL, NULL },
+	{ "x11displayoffset", &servconf_t_int, OFF(x11_display_offset),
+	    KW_ALL, NULL },
 	{ "maxauthtries", &servconf_t_int, OFF(max_auth_tries), KW_ALL,
 	    NULL },
+	{ "maxsessions", &servconf_t_int, OFF(max_sessions), KW_ALL, NULL },
+	{ "clientaliveinterval", &servconf_t_time,
+	    OFF(client_alive_interval), KW_ALL, NULL },
+	{ "clientalivecountmax", &servconf_t_int,
+	    OFF(client_alive_count_max), KW_ALL, NULL },
+	{ "streamlocalbindmask", &servconf_t_octal,
+	    OFF(streamlocal_bind_mask), KW_ALL, NULL },
 	{ "permitrootlogin", &servconf_t_enum, OFF(permit_root_login), KW_ALL,
 	    permit_root_values },
 	{ "hostbasedauthentication", &T_NOFLAG, 0, KW_ALL, NULL },
@@ -589,10 +627,36 @@ const struct servconf_kw servconf_keywords[] = {
 	    OFF(password_authentication), KW_ALL, NULL },
 	{ "kbdinteractiveauthentication", &servconf_t_flag,
 	    OFF(kbd_interactive_authentication), KW_ALL, NULL },
+	{ "printmotd", &servconf_t_flag, OFF(print_motd), KW_GLOBAL, NULL },
+	{ "printlastlog", &servconf_t_flag, OFF(print_lastlog), KW_GLOBAL,
+	    NULL },
+	{ "x11forwarding", &servconf_t_flag, OFF(x11_forwarding), KW_ALL,
+	    NULL },
+	{ "x11uselocalhost", &servconf_t_flag, OFF(x11_use_localhost), KW_ALL,
+	    NULL },
+	{ "permittty", &servconf_t_flag, OFF(permit_tty), KW_ALL, NULL },
+	{ "permituserrc", &servconf_t_flag, OFF(permit_user_rc), KW_ALL,
+	    NULL },
 	{ "strictmodes", &servconf_t_flag, OFF(strict_modes), KW_GLOBAL,
+	    NULL },
+	{ "tcpkeepalive", &servconf_t_flag, OFF(tcp_keep_alive), KW_GLOBAL,
 	    NULL },
 	{ "permitemptypasswords", &servconf_t_flag,
 	    OFF(permit_empty_passwords), KW_ALL, NULL },
+	{ "compression", &T_NOFLAG, 0, KW_GLOBAL, "delayed" },
+	{ "gatewayports", &servconf_t_enum, OFF(gateway_ports), KW_ALL,
+	    gateway_values },
+	{ "usedns", &T_NOFLAG, 0, KW_GLOBAL, NULL },
+	{ "allowtcpforwarding", &servconf_t_enum, OFF(allow_tcp_forwarding),
+	    KW_ALL, forward_values },
+	{ "allowagentforwarding", &servconf_t_flag,
+	    OFF(allow_agent_forwarding), KW_ALL, NULL },
+	{ "disableforwarding", &servconf_t_flag, OFF(disable_forwarding),
+	    KW_ALL, NULL },
+	{ "allowstreamlocalforwarding", &servconf_t_enum,
+	    OFF(allow_streamlocal_forwarding), KW_ALL, forward_values },
+	{ "streamlocalbindunlink", &servconf_t_flag,
+	    OFF(streamlocal_bind_unlink), KW_ALL, NULL },
 	{ "pidfile", &servconf_t_string, OFF(pid_file), KW_GLOBAL, NULL },
 	{ "modulifile", &servconf_t_string, OFF(moduli_file), KW_GLOBAL,
 	    NULL },
@@ -600,11 +664,17 @@ const struct servconf_kw servconf_keywords[] = {
 	    &algs_cipher },
 	{ "macs", &servconf_t_alglist, OFF(macs), KW_GLOBAL, &algs_mac },
 	{ "banner", &T_ABSPATH, OFF(banner), S_NONE, NULL },
+	{ "forcecommand", &servconf_t_restline, OFF(force_command), S_NONE,
+	    NULL },
+	{ "chrootdirectory", &servconf_t_string, OFF(chroot_directory),
+	    S_NONE, NULL },
 	{ "trustedusercakeys", &T_ABSPATH, OFF(trusted_user_ca_keys), S_NONE,
 	    NULL },
 	{ "revokedkeys", &T_ABSPATH, OFF(revoked_keys), S_NONE, NULL },
 	{ "authorizedprincipalsfile", &servconf_t_string,
 	    OFF(authorized_principals_file), S_NONE, NULL },
+	{ "versionaddendum", &servconf_t_restline, OFF(version_addendum),
+	    KW_GLOBAL | KW_NONE, NULL },
 	{ "authorizedkeyscommand", &T_COMMAND, OFF(authorized_keys_command),
 	    S_NONE, NULL },
 	{ "authorizedkeyscommanduser", &servconf_t_string,
@@ -629,14 +699,24 @@ const struct servconf_kw servconf_keywords[] = {
 	{ "hostkey", &servconf_t_pathlist, OFF(host_keys), KW_GLOBAL, NULL },
 	{ "hostcertificate", &T_ABSPATHLIST, OFF(host_certificates),
 	    KW_GLOBAL, NULL },
+	{ "acceptenv", &servconf_t_acceptenv, OFF(accept_env), KW_ALL, NULL },
+	{ "setenv", &servconf_t_setenv, OFF(set_env), KW_ALL, NULL },
 	{ "allowusers", &T_USERLIST, OFF(allow_users), KW_ALL, NULL },
 	{ "denyusers", &T_USERLIST, OFF(deny_users), KW_ALL, NULL },
 	{ "allowgroups", &T_GROUPLIST, OFF(allow_groups), KW_ALL, NULL },
 	{ "denygroups", &T_GROUPLIST, OFF(deny_groups), KW_ALL, NULL },
 	{ "authenticationmethods", &T_AUTHMETHODS, OFF(auth_methods), KW_ALL,
 	    "any" },
+	{ "subsystem", &servconf_t_subsystem, 0, KW_GLOBAL, NULL },
 	{ "maxstartups", &servconf_t_maxstartups, 0, KW_GLOBAL, NULL },
+	{ "permittunnel", &servconf_t_enum, OFF(permit_tunnel), KW_ALL,
+	    tunnel_values },
 	{ "rekeylimit", &servconf_t_rekey, 0, KW_ALL, NULL },
+	{ "permitopen", &servconf_t_permits, OFF(permit_open), KW_ALL, NULL },
+	/* A non-NULL arg: a bare port is allowed (PermitListen). */
+	{ "permitlisten", &servconf_t_permits, OFF(permit_listen), KW_ALL,
+	    "listen" },
+	{ "permituserenvironment", &servconf_t_userenv, 0, KW_GLOBAL, NULL },
 };
 
 const size_t servconf_nkeywords =
@@ -648,6 +728,7 @@ static const struct {
 	const char *name;
 } aliases[] = {
 	{ "challengeresponseauthentication", "kbdinteractiveauthentication" },
+	{ "keepalive", "tcpkeepalive" },
 	{ "pubkeyacceptedkeytypes", "pubkeyacceptedalgorithms" },
 };
 
@@ -664,26 +745,16 @@ static const char *const deprecated_keywords[] = {
 /* OpenSSH keywords Portcullis does not implement (yet): an error, so a
  * setting is never silently dropped. */
 static const char *const unsupported_keywords[] = {
-	"acceptenv", "afstokenpassing", "allowagentforwarding",
-	"allowstreamlocalforwarding", "allowtcpforwarding", "channeltimeout",
-	"chrootdirectory", "clientalivecountmax", "clientaliveinterval",
-	"compression", "disableforwarding", "dsaauthentication",
-	"exposeauthinfo", "fingerprinthash", "forcecommand", "gatewayports",
-	"gssapicleanupcredentials", "gssapistrictacceptorcheck",
-	"hostbasedacceptedalgorithms", "hostbasedacceptedkeytypes",
-	"hostbasedusesnamefrompacketonly", "hostdsakey", "hostkeyagent",
-	"ignorerhosts", "ignoreuserknownhosts", "ipqos", "kerberosgetafstoken",
-	"kerberosorlocalpasswd", "kerberosticketcleanup",
-	"kerberostgtpassing", "keepalive", "logverbose", "maxsessions",
-	"permitlisten", "permitopen", "permittty", "permittunnel",
-	"permituserenvironment", "permituserrc", "persourcemaxstartups",
-	"persourcenetblocksize", "printlastlog", "printmotd",
-	"pubkeyauthoptions", "rdomain", "requiredrsasize",
-	"securitykeyprovider", "setenv", "skeyauthentication",
-	"streamlocalbindmask", "streamlocalbindunlink", "subsystem",
-	"tcpkeepalive", "unusedconnectiontimeout", "usedns", "versionaddendum",
-	"x11displayoffset", "x11forwarding", "x11uselocalhost",
-	"xauthlocation",
+	"afstokenpassing", "channeltimeout", "dsaauthentication",
+	"exposeauthinfo", "fingerprinthash", "gssapicleanupcredentials",
+	"gssapistrictacceptorcheck", "hostbasedacceptedalgorithms",
+	"hostbasedacceptedkeytypes", "hostbasedusesnamefrompacketonly",
+	"hostdsakey", "hostkeyagent", "ignorerhosts", "ignoreuserknownhosts",
+	"ipqos", "kerberosgetafstoken", "kerberosorlocalpasswd",
+	"kerberosticketcleanup", "kerberostgtpassing", "logverbose",
+	"persourcemaxstartups", "persourcenetblocksize", "pubkeyauthoptions",
+	"rdomain", "requiredrsasize", "securitykeyprovider",
+	"skeyauthentication", "unusedconnectiontimeout", "xauthlocation",
 };
 
 static int
