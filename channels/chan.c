@@ -42,6 +42,7 @@ struct chan_conn {
 	unsigned nsessions;
 	unsigned max_sessions;
 	int no_more_sessions;
+	unsigned alive_pending;		/* probes without a reply */
 	struct wbuf msg;
 };
 
@@ -89,6 +90,33 @@ chan_conn_free(struct chan_conn *c)
 		chan_free_one(c, i);
 	wbuf_clear(&c->msg);
 	free(c);
+}
+
+/*
+ *   byte      SSH_MSG_GLOBAL_REQUEST
+ *   string    "keepalive@openssh.com"
+ *   boolean   TRUE
+ * ClientAliveInterval's probe: any reply will do.
+ */
+int
+chan_send_keepalive(struct chan_conn *c)
+{
+	int r;
+
+	wbuf_reset(&c->msg);
+	if ((r = wbuf_put_u8(&c->msg, SSH2_MSG_GLOBAL_REQUEST)) != 0 ||
+	    (r = wbuf_put_cstring(&c->msg, "keepalive@openssh.com")) != 0 ||
+	    (r = wbuf_put_bool(&c->msg, 1)) != 0 ||
+	    (r = tp_send_wbuf(c->t, &c->msg)) != 0)
+		return r;
+	c->alive_pending++;
+	return 0;
+}
+
+unsigned
+chan_alive_pending(const struct chan_conn *c)
+{
+	return c->alive_pending;
 }
 
 void
@@ -691,11 +719,15 @@ chan_recv(struct chan_conn *c, const uint8_t *msg, size_t len,
 	default:
 		break;
 	}
+	/* Any reply answers our keepalive probes (OpenSSH PROTOCOL). */
+	if (msg[0] == SSH2_MSG_REQUEST_SUCCESS ||
+	    msg[0] == SSH2_MSG_REQUEST_FAILURE) {
+		c->alive_pending = 0;
+		return 0;
+	}
 	/* RFC 4252 s. 5.1: authentication requests after success are
-	 * ignored; so are replies to global requests we never sent. */
-	if ((msg[0] >= SSH2_MSG_USERAUTH_REQUEST && msg[0] < 80) ||
-	    msg[0] == SSH2_MSG_REQUEST_SUCCESS ||
-	    msg[0] == SSH2_MSG_REQUEST_FAILURE)
+	 * ignored. */
+	if (msg[0] >= SSH2_MSG_USERAUTH_REQUEST && msg[0] < 80)
 		return 0;
 	error("unexpected message type %u after authentication", msg[0]);
 	return PC_ERR_UNEXPECTED_MESSAGE;

@@ -113,6 +113,10 @@ int	chan_exists(const struct chan_conn *c, uint32_t id);
 int	chan_peer_closed(const struct chan_conn *c, uint32_t id);
 /* Channels open (for "the connection ends when all channels are done"). */
 unsigned chan_count(const struct chan_conn *c);
+/* ClientAliveInterval: send a keepalive@openssh.com probe; count the
+ * probes sent since the last reply to any global request. */
+int	chan_send_keepalive(struct chan_conn *c) PC_WUR;
+unsigned chan_alive_pending(const struct chan_conn *c);
 /* Settings from sshd_config and the key's options. */
 void	chan_set_limits(struct chan_conn *c, unsigned max_sessions);
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "authbackend.h"
+#include "config.h"
 #include "chan.h"
 #include "conn.h"
 #include "hostkeys.h"
@@ -41,6 +42,8 @@ struct conn {
 	struct sessions *sess;
 	struct chan_conn *cc;
 	int sigchld[2];		/* self-pipe: the handler writes a byte */
+	uint64_t last_input;	/* ms, for ClientAliveInterval */
+	uint64_t last_probe;
 	const struct conn_settings *s;
 };
 
@@ -109,13 +112,15 @@ conn_addresses(struct conn *c)
 }
 
 static void
-set_socket_options(int fd)
+set_socket_options(int fd, int keepalive)
 {
 	int on = 1;
 
 	/* PERFORMANCE.md: no Nagle delay on our small flights. */
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-	(void)setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
+	/* TCPKeepAlive */
+	(void)setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &keepalive,
+	    sizeof(keepalive));
 }
 
 /* ACK the peer's small writes at once during the handshake: Linux clears
@@ -361,6 +366,55 @@ process_input(struct conn *c)
 
 #define CONN_MAX_PFD	(3 + SESSION_MAX_POLLFDS)
 
+/* The configuration in force: after Match for the user once known. */
+static const struct server_config *
+conn_config(const struct conn *c)
+{
+	const struct authbackend *ab = c->s->authbackend;
+
+	if (ab == NULL)
+		return NULL;
+	return ab->have_user_cfg ? &ab->user_cfg : ab->global;
+}
+
+/*
+ * ClientAliveInterval / ClientAliveCountMax (sshd_config(5)): after an
+ * interval without input, probe; after CountMax probes without a reply,
+ * end the connection.  Shortens *timeout to the next probe.
+ */
+static int
+client_alive(struct conn *c, uint64_t now, int *timeout)
+{
+	const struct server_config *cfg = conn_config(c);
+	uint64_t interval, due;
+	int r;
+
+	if (cfg == NULL || cfg->client_alive_interval <= 0)
+		return 0;
+	interval = (uint64_t)cfg->client_alive_interval * 1000;
+	due = (c->last_input > c->last_probe ? c->last_input :
+	    c->last_probe) + interval;
+	if (now >= due) {
+		if (cfg->client_alive_count_max >= 0 &&
+		    chan_alive_pending(c->cc) >=
+		    (unsigned)cfg->client_alive_count_max) {
+			logit("Timeout, client not responding from %s%s "
+			    "port %d", userauth_user(c->ua)[0] ? "user " : "",
+			    c->addr, c->port);
+			disconnect(c, SSH2_DISCONNECT_BY_APPLICATION,
+			    "Timeout, client not responding");
+			return PC_ERR_TIMEOUT;
+		}
+		if ((r = chan_send_keepalive(c->cc)) != 0)
+			return r;
+		c->last_probe = now;
+		due = now + interval;
+	}
+	if (*timeout < 0 || (uint64_t)*timeout > due - now)
+		*timeout = (int)(due - now);
+	return 0;
+}
+
 static int
 conn_loop(struct conn *c, const struct conn_settings *s)
 {
@@ -397,6 +451,8 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 		if (s->rekey_seconds != 0 &&
 		    (timeout < 0 || timeout > (int)s->rekey_seconds * 1000))
 			timeout = (int)s->rekey_seconds * 1000;
+		if (c->cc != NULL && (r = client_alive(c, now, &timeout)) != 0)
+			return r;
 		space = tp_input_space(c->t);
 		tp_output_ptr(c->t, &len);
 		pfd[0].fd = c->rfd;
@@ -466,6 +522,7 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 			return 0;
 		}
 		quickack(c->rfd);
+		c->last_input = monotime_ms();
 		if ((r = tp_input(c->t, buf, (size_t)n)) != 0) {
 			error("input from %s port %d: %s", c->addr, c->port,
 			    pc_strerror(r));
@@ -479,6 +536,8 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 int
 conn_serve(int rfd, int wfd, const struct conn_settings *s)
 {
+	const struct server_config *g;
+	char software[256];
 	struct tp_params tpp;
 	struct userauth_params uap;
 	struct conn c;
@@ -492,7 +551,8 @@ conn_serve(int rfd, int wfd, const struct conn_settings *s)
 	conn_addresses(&c);
 	logit("Connection from %s port %d on %s port %d", c.addr, c.port,
 	    c.laddr, c.lport);
-	set_socket_options(rfd);
+	g = s->authbackend != NULL ? s->authbackend->global : NULL;
+	set_socket_options(rfd, g == NULL || g->tcp_keep_alive != 0);
 	if ((r = set_nonblock(rfd)) != 0 ||
 	    (wfd != rfd && (r = set_nonblock(wfd)) != 0))
 		return r;
@@ -512,6 +572,13 @@ conn_serve(int rfd, int wfd, const struct conn_settings *s)
 	tpp.moduli = s->moduli;
 	tpp.nmoduli = s->nmoduli;
 	tpp.server_sig_algs = s->server_sig_algs;
+	/* VersionAddendum goes after the software version, space-separated
+	 * (RFC 4253 s. 4.2 comments). */
+	if (g != NULL && g->version_addendum != NULL) {
+		snprintf(software, sizeof(software), "Portcullis_%s %s",
+		    PC_VERSION, g->version_addendum);
+		tpp.software = software;
+	}
 	c.peer.addr = c.addr;
 	c.peer.port = c.port;
 	c.peer.host = c.addr;	/* no DNS lookups (UseDNS no) */

@@ -31,6 +31,22 @@ sessenv_conf_from_config(const struct server_config *cfg,
 	}
 	sc->use_pam = cfg->use_pam == 1;
 	sc->pam_service = cfg->pam_service_name;
+	if (cfg->max_sessions >= 0)
+		sc->max_sessions = (unsigned)cfg->max_sessions;
+	sc->permit_tty = cfg->permit_tty != 0;
+	sc->permit_user_rc = cfg->permit_user_rc != 0;
+	sc->permit_user_env = cfg->permit_user_env == 1;
+	sc->permit_user_env_list = cfg->permit_user_env_allowlist;
+	sc->set_env = cfg->set_env.v;
+	sc->nset_env = cfg->set_env.n;
+	sc->force_command = cfg->force_command;
+	sc->print_motd = cfg->print_motd == 1;
+	sc->print_lastlog = cfg->print_lastlog == 1;
+	sc->subsys_names = cfg->subsystem_names.v;
+	sc->subsys_commands = cfg->subsystem_commands.v;
+	sc->nsubsys = cfg->subsystem_names.n;
+	/* accept_env (a joined list) and chroot_directory (with its
+	 * %-tokens expanded for the user) need storage: sessions_new. */
 }
 
 void

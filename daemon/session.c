@@ -51,6 +51,8 @@ struct sessions {
 	struct chan_conn *cc;
 	struct pamsession *pam;
 	struct sess *s[SESSION_MAX];
+	char *accept_env;		/* AcceptEnv patterns, joined */
+	char *chroot;			/* ChrootDirectory, expanded */
 	/* What each pollfd of the last sessions_pollfds() stands for. */
 	struct {
 		struct sess *se;
@@ -547,6 +549,47 @@ be_closed(void *arg, uint32_t id)
 	sess_free(s, i);
 }
 
+/* The settings that need storage: AcceptEnv as one comma-separated
+ * pattern list, and ChrootDirectory with %h %u %U expanded. */
+static int
+config_strings(struct sessions *s)
+{
+	const struct server_config *cfg = s->p.cfg;
+	struct servconf_tokens t;
+	char uid[24];
+	size_t i, len = 0;
+
+	if (cfg == NULL)
+		return 0;
+	for (i = 0; i < cfg->accept_env.n; i++)
+		len += strlen(cfg->accept_env.v[i]) + 1;
+	if (len > 0) {
+		if ((s->accept_env = calloc(1, len)) == NULL)
+			return PC_ERR_ALLOC;
+		for (i = 0; i < cfg->accept_env.n; i++) {
+			if (i > 0)
+				strcat(s->accept_env, ",");
+			strcat(s->accept_env, cfg->accept_env.v[i]);
+		}
+		s->sc.accept_env = s->accept_env;
+	}
+	if (cfg->chroot_directory != NULL) {
+		memset(&t, 0, sizeof(t));
+		snprintf(uid, sizeof(uid), "%u", (unsigned)s->p.user->uid);
+		t.home = s->p.user->home;
+		t.user = s->p.user->name;
+		t.uid = uid;
+		if (servconf_expand_tokens(cfg->chroot_directory, &t,
+		    &s->chroot) != 0) {
+			error("ChrootDirectory %s: cannot expand tokens",
+			    cfg->chroot_directory);
+			return PC_ERR_CONFIG;
+		}
+		s->sc.chroot_directory = s->chroot;
+	}
+	return 0;
+}
+
 int
 sessions_new(const struct session_params *p, struct sessions **sp)
 {
@@ -559,6 +602,12 @@ sessions_new(const struct session_params *p, struct sessions **sp)
 	}
 	s->p = *p;
 	sessenv_conf_from_config(p->cfg, &s->sc);
+	if ((r = config_strings(s)) != 0) {
+		free(s->accept_env);
+		free(s->chroot);
+		free(s);
+		return r;
+	}
 	if (s->sc.max_sessions > SESSION_MAX) {
 		s->sc.max_sessions = SESSION_MAX;
 	}
@@ -570,6 +619,8 @@ sessions_new(const struct session_params *p, struct sessions **sp)
 	if (s->sc.use_pam &&
 	    (r = pamsession_open(s->sc.pam_service, p->user->name,
 	    p->peer->addr, &s->pam)) != 0) {
+		free(s->accept_env);
+		free(s->chroot);
 		free(s);
 		return r;
 	}
@@ -649,6 +700,8 @@ sessions_free(struct sessions *s)
 		}
 	}
 	pamsession_close(s->pam);
+	free(s->accept_env);
+	free(s->chroot);
 	free(s);
 }
 
