@@ -131,6 +131,8 @@ extern const struct servconf_kwtype servconf_t_acceptenv;
 extern const struct servconf_kwtype servconf_t_setenv;
 extern const struct servconf_kwtype servconf_t_userenv;
 extern const struct servconf_kwtype servconf_t_restline;
+int	servconf_rest_of_line(const struct servconf_lctx *lc, const char **sp,
+	    size_t *lenp) PC_WUR;
 extern const struct servconf_kwtype servconf_t_subsystem;
 extern const struct servconf_kwtype servconf_t_permits;
 extern const struct servconf_kwtype servconf_t_octal;

@@ -411,30 +411,21 @@ command_parse(const struct servconf_kw *kw, struct server_config *cfg,
     const struct servconf_lctx *lc, char **av, int ac)
 {
 	char **p = FIELD(cfg, kw, char *), *cmd;
-	const char *s = lc->rest != NULL ? lc->rest : "";
+	const char *s;
 	size_t len;
 
 	(void)av;
 	(void)ac;
-	s += strspn(s, " \t");
-	len = strlen(s);
-	while (len > 0 && strchr(" \t\r\n\f", s[len - 1]) != NULL) {
-		len--;
-	}
-	if (len == 0) {
-		LERR(lc, "%s missing argument.", lc->keyword);
+	if (servconf_rest_of_line(lc, &s, &len) != 0)
 		return PC_ERR_CONFIG;
-	}
 	if (s[0] != '/' && !(len == 4 && strncmp(s, "none", 4) == 0)) {
 		LERR(lc, "%s must be an absolute path", lc->keyword);
 		return PC_ERR_CONFIG;
 	}
-	if (*p != NULL) {
+	if (*p != NULL)
 		return 0;
-	}
-	if ((cmd = strndup(s, len)) == NULL) {
+	if ((cmd = strndup(s, len)) == NULL)
 		return PC_ERR_ALLOC;
-	}
 	*p = cmd;
 	return 0;
 }

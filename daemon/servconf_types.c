@@ -961,3 +961,28 @@ const struct servconf_kwtype servconf_t_maxstartups = {
 	servconf_nothing_free
 };
 
+
+/*
+ * The raw text after the keyword, less surrounding white space (for the
+ * keywords OpenSSH keeps verbatim: commands, ForceCommand,
+ * VersionAddendum).  An empty rest is an error naming the line.
+ */
+int
+servconf_rest_of_line(const struct servconf_lctx *lc, const char **sp,
+    size_t *lenp)
+{
+	const char *s = lc->rest != NULL ? lc->rest : "";
+	size_t len;
+
+	s += strspn(s, " \t");
+	len = strlen(s);
+	while (len > 0 && strchr(" \t\r\n\f", s[len - 1]) != NULL)
+		len--;
+	if (len == 0) {
+		LERR(lc, "%s missing argument.", lc->keyword);
+		return PC_ERR_CONFIG;
+	}
+	*sp = s;
+	*lenp = len;
+	return 0;
+}
