@@ -1164,7 +1164,7 @@ test_data_beyond_window(void **state)
 	size_t len;
 
 	fill(e, id, CHAN_WINDOW - 10, 7);
-	OK(chan_recv_consume(e->cc, id, 1000));	/* below half: no adjust */
+	OK(chan_recv_consume(e->cc, id, 1000));	/* below half: none */
 	no_more_msgs(e);
 	assert_int_equal(send_data(e, id, "01234567890", 11), PC_ERR_PROTOCOL);
 	(void)chan_recv_ptr(e->cc, id, &len);
@@ -1784,7 +1784,8 @@ test_unexpected_messages(void **state)
 	static const uint8_t types[] = {
 		SSH2_MSG_CHANNEL_OPEN_CONFIRMATION,
 		SSH2_MSG_CHANNEL_OPEN_FAILURE,
-		5, 6, 83, 89, 101, 127, 150, 255,	/* not 192, 193: PING */
+		/* not 192 and 193: the transport's PING and PONG */
+		5, 6, 83, 89, 101, 127, 150, 255,
 	};
 	struct env *e = *state;
 	struct wbuf m;
