@@ -156,6 +156,15 @@ chan_send_space(const struct chan_conn *c, uint32_t id)
 
 	if (ch == NULL || ch->eof_sent || ch->close_sent || ch->close_rcvd)
 		return 0;
+	/*
+	 * During a key exchange the transport holds what we send until its
+	 * NEWKEYS (RFC 4253 s. 7.1), outside the output counted above: take
+	 * no data then, as OpenSSH's server loop does not poll channel output
+	 * while rekeying, or a peer slow to finish a kex makes us hold up to
+	 * its whole window.
+	 */
+	if (tp_in_kex(c->t))
+		return 0;
 	if (pend >= CHAN_SEND_BUFFER)
 		return 0;
 	space = CHAN_SEND_BUFFER - pend;
