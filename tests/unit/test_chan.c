@@ -1463,6 +1463,44 @@ test_send_pending_bound(void **state)
 	free(buf);
 }
 
+/* No data is taken while the transport holds output for a rekey. */
+static void
+test_send_during_rekey(void **state)
+{
+	struct env *e = *state;
+	const uint8_t *o, *m;
+	size_t len;
+	unsigned kexes = tp_kex_count(e->p.s.t);
+	int r;
+	uint32_t id = open_ok(e, 27, 1000, 1000);
+
+	assert_int_equal(chan_send_space(e->cc, id), 1000);
+	/* The client's KEXINIT reaches the server, nothing more yet. */
+	OK(tp_rekey(e->p.c.t));
+	o = tp_output_ptr(e->p.c.t, &len);
+	assert_true(len > 0);
+	OK(tp_input(e->p.s.t, o, len));
+	OK(tp_output_consume(e->p.c.t, len));
+	while ((r = tp_next(e->p.s.t, &m, &len)) == 0)
+		;
+	assert_int_equal(r, PC_ERR_AGAIN);
+	assert_true(tp_in_kex(e->p.s.t));
+	assert_int_equal(chan_send_space(e->cc, id), 0);
+	assert_int_equal(chan_send_data(e->cc, id, 0,
+	    (const uint8_t *)"x", 1), 0);
+	/* The kex ends: room again. */
+	pair_pump(&e->p);
+	assert_int_equal(e->p.c.err, 0);
+	assert_int_equal(e->p.s.err, 0);
+	assert_false(tp_in_kex(e->p.s.t));
+	assert_int_equal(tp_kex_count(e->p.s.t), kexes + 1);
+	assert_int_equal(chan_send_space(e->cc, id), 1000);
+	assert_int_equal(chan_send_data(e->cc, id, 0,
+	    (const uint8_t *)"y", 1), 1);
+	assert_int_equal(expect_data(e, 27, 0, (const uint8_t *)"y", 1), 1);
+	no_more_msgs(e);
+}
+
 /* The window may not grow past 2^32 - 1 (RFC 4254 s. 5.2). */
 static void
 test_send_window_overflow(void **state)
@@ -1854,6 +1892,7 @@ main(void)
 		T(test_send_window),
 		T(test_send_big_packets),
 		T(test_send_pending_bound),
+		T(test_send_during_rekey),
 		T(test_send_window_overflow),
 		T(test_send_stderr),
 		T(test_exit_status_eof_close),
