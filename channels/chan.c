@@ -184,6 +184,15 @@ chan_send_space(const struct chan_conn *c, uint32_t id)
 
 	if (ch == NULL || ch->eof_sent || ch->close_sent || ch->close_rcvd)
 		return 0;
+	/*
+	 * During a key exchange the transport holds what we send until its
+	 * NEWKEYS (RFC 4253 s. 7.1), outside the output counted above: take
+	 * no data then, as OpenSSH's server loop does not poll channel output
+	 * while rekeying, or a peer slow to finish a kex makes us hold up to
+	 * its whole window.
+	 */
+	if (tp_in_kex(c->t))
+		return 0;
 	if (pend >= CHAN_SEND_BUFFER)
 		return 0;
 	space = CHAN_SEND_BUFFER - pend;
@@ -357,11 +366,29 @@ maybe_tell_eof(struct chan_conn *c, uint32_t id)
  *   uint32    bytes to add
  * sent once half of our window is consumed.
  */
+static int
+maybe_adjust(struct chan_conn *c, struct channel *ch)
+{
+	uint8_t m[9];
+	int r;
+
+	if (ch->eof_rcvd || ch->close_rcvd ||
+	    ch->local_consumed < CHAN_WINDOW / 2)
+		return 0;
+	m[0] = SSH2_MSG_CHANNEL_WINDOW_ADJUST;
+	pc_put_u32(m + 1, ch->remote_id);
+	pc_put_u32(m + 5, ch->local_consumed);
+	if ((r = tp_send(c->t, m, sizeof(m))) != 0)
+		return r;
+	ch->local_window += ch->local_consumed;
+	ch->local_consumed = 0;
+	return 0;
+}
+
 int
 chan_recv_consume(struct chan_conn *c, uint32_t id, size_t n)
 {
 	struct channel *ch = get(c, id);
-	uint8_t m[9];
 	int r;
 
 	if (ch == NULL)
@@ -369,16 +396,8 @@ chan_recv_consume(struct chan_conn *c, uint32_t id, size_t n)
 	if ((r = wbuf_consume(&ch->in, n)) != 0)
 		return r;
 	ch->local_consumed += (uint32_t)n;
-	if (!ch->eof_rcvd && !ch->close_rcvd &&
-	    ch->local_consumed >= CHAN_WINDOW / 2) {
-		m[0] = SSH2_MSG_CHANNEL_WINDOW_ADJUST;
-		pc_put_u32(m + 1, ch->remote_id);
-		pc_put_u32(m + 5, ch->local_consumed);
-		if ((r = tp_send(c->t, m, sizeof(m))) != 0)
-			return r;
-		ch->local_window += ch->local_consumed;
-		ch->local_consumed = 0;
-	}
+	if ((r = maybe_adjust(c, ch)) != 0)
+		return r;
 	maybe_tell_eof(c, id);
 	return 0;
 }
@@ -656,9 +675,10 @@ recv_channel_msg(struct chan_conn *c, uint8_t type, struct wbuf *m,
 		ch->local_window -= (uint32_t)len;
 		if (type == SSH2_MSG_CHANNEL_EXTENDED_DATA) {
 			/* Sessions have no use for the client's extended
-			 * data: account for it and drop it. */
+			 * data: account for it and drop it, re-opening the
+			 * window here since no chan_recv_consume will. */
 			ch->local_consumed += (uint32_t)len;
-			return 0;
+			return maybe_adjust(c, ch);
 		}
 		return wbuf_put(&ch->in, data, len);
 	case SSH2_MSG_CHANNEL_EOF:
