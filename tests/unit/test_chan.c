@@ -1758,6 +1758,32 @@ test_global_requests(void **state)
 	no_more_msgs(e);
 }
 
+/* ClientAliveInterval's probe and how a reply clears it. */
+static void
+test_keepalive_probe(void **state)
+{
+	struct env *e = *state;
+	struct wbuf v;
+	char *name = NULL;
+	int want;
+
+	assert_int_equal(chan_alive_pending(e->cc), 0);
+	OK(chan_send_keepalive(e->cc));
+	OK(chan_send_keepalive(e->cc));
+	assert_int_equal(chan_alive_pending(e->cc), 2);
+	pair_pump(&e->p);
+	next_msg(e, &v, SSH2_MSG_GLOBAL_REQUEST);
+	OK(wbuf_get_cstring(&v, &name, NULL));
+	assert_string_equal(name, "keepalive@openssh.com");
+	OK(wbuf_get_bool(&v, &want));
+	assert_true(want);
+	OK(wbuf_get_end(&v));
+	free(name);
+	/* Any reply to a global request answers the probes. */
+	assert_int_equal(csend_raw(e, (const uint8_t *)"\x52", 1), 0);
+	assert_int_equal(chan_alive_pending(e->cc), 0);
+}
+
 /* ------------------------------------------------- messages out of place */
 
 static void
@@ -1902,6 +1928,7 @@ main(void)
 		T(test_closed_id_reuse),
 		T(test_free_closes),
 		T(test_global_requests),
+		T(test_keepalive_probe),
 		T(test_unknown_channel),
 		T(test_userauth_ignored),
 		T(test_unexpected_messages),
