@@ -398,9 +398,11 @@ client_alive(struct conn *c, uint64_t now, int *timeout)
 		if (cfg->client_alive_count_max >= 0 &&
 		    chan_alive_pending(c->cc) >=
 		    (unsigned)cfg->client_alive_count_max) {
+			char w[USERAUTH_MAX_USER + 32];
+
+			who(c, w, sizeof(w));
 			logit("Timeout, client not responding from %s%s "
-			    "port %d", userauth_user(c->ua)[0] ? "user " : "",
-			    c->addr, c->port);
+			    "port %d", w, c->addr, c->port);
 			disconnect(c, SSH2_DISCONNECT_BY_APPLICATION,
 			    "Timeout, client not responding");
 			return PC_ERR_TIMEOUT;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "match.h"
 #include "sessproc.h"
 #include "sesspty.h"
 
@@ -42,6 +43,9 @@ child_fail(const char *fmt, ...)
 	if ((size_t)n > sizeof(buf) - 2) {
 		n = (int)sizeof(buf) - 2;
 	}
+	buf[n] = '\0';
+	/* In the daemon's log too, as sshd's child logs before it exits. */
+	error("%s", buf);
 	buf[n++] = '\n';
 	(void)!write(STDERR_FILENO, buf, (size_t)n);
 	_exit(1);
@@ -132,8 +136,8 @@ sessproc_chroot_check(const char *path, char *why, size_t whylen)
 		}
 		if (st.st_uid != 0 || (st.st_mode & 022) != 0) {
 			snprintf(why, whylen, "bad ownership or modes for "
-			    "chroot directory %scomponent \"%s\"",
-			    cp == NULL ? "" : "path ", comp);
+			    "chroot directory %s\"%s\"",
+			    cp == NULL ? "" : "component ", comp);
 			return PC_ERR_AUTH_FAILED;
 		}
 		if (!S_ISDIR(st.st_mode)) {
@@ -143,6 +147,52 @@ sessproc_chroot_check(const char *path, char *why, size_t whylen)
 		}
 	}
 	return 0;
+}
+
+static void
+close_all_but_log(void)
+{
+	int keep = log_stderr_fd();
+
+	if (keep <= STDERR_FILENO) {
+		closefrom(STDERR_FILENO + 1);
+		return;
+	}
+	if (keep > STDERR_FILENO + 1)
+		close_range(STDERR_FILENO + 1, (unsigned)keep - 1, 0);
+	closefrom(keep + 1);
+}
+
+/*
+ * PermitUserEnvironment: ~/.ssh/environment, read as the user (we are in
+ * the home directory), "NAME=value" lines, '#' comments; names limited to
+ * the allow-list when there is one (sshd's read_environment_file).
+ */
+#define USER_ENV_MAX_LINES	1000
+static void
+read_user_environment(const char *allow)
+{
+	char line[4096], *eq, *nl;
+	FILE *f;
+	int n = 0;
+
+	if ((f = fopen(".ssh/environment", "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL &&
+	    n++ < USER_ENV_MAX_LINES) {
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		if ((eq = strchr(line, '=')) == NULL || eq == line)
+			continue;
+		*eq = '\0';
+		if (allow != NULL &&
+		    match_pattern_list(line, allow, 0) != MATCH_YES)
+			continue;
+		(void)setenv(line, eq + 1, 1);
+	}
+	fclose(f);
 }
 
 /* initgroups, setgid, setuid; then make sure root cannot come back
@@ -273,7 +323,9 @@ child(const struct sessproc_params *p, const int in[2], const int out[2],
 		_exit(1);
 	}
 	/* Nothing of the daemon's (socket, keys, self-pipe) stays open. */
-	closefrom(STDERR_FILENO + 1);
+	/* Nothing of the daemon's reaches the user, but the log's own
+	 * close-on-exec descriptor stays for the lines logged before exec. */
+	close_all_but_log();
 
 	if (p->command == NULL && p->slave != -1 && !quiet_login(home)) {
 		if (p->login_msg != NULL) {
@@ -295,6 +347,8 @@ child(const struct sessproc_params *p, const int in[2], const int out[2],
 			child_fail("chroot(\"%s\"): %s",
 			    p->sc->chroot_directory, strerror(errno));
 		}
+		verbose("Changed root directory to \"%s\"",
+		    p->sc->chroot_directory);
 	}
 	drop_privileges(p->user);
 	environ = (char **)p->env;
@@ -310,6 +364,8 @@ child(const struct sessproc_params *p, const int in[2], const int out[2],
 			_exit(1);
 		}
 	}
+	if (p->sc->permit_user_env)
+		read_user_environment(p->sc->permit_user_env_list);
 	do_rc(p);
 
 	base = strrchr(p->shell, '/');
@@ -326,7 +382,7 @@ child(const struct sessproc_params *p, const int in[2], const int out[2],
 		argv[2] = (char *)p->command;
 		argv[3] = NULL;
 	}
-	execve(p->shell, argv, (char **)p->env);
+	execve(p->shell, argv, environ);
 	child_fail("%s: %s", p->shell, strerror(errno));
 }
 

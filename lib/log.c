@@ -1,5 +1,6 @@
 /* Logging to syslog, stderr and a log file (see log.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -18,6 +19,10 @@ static struct log_settings cur = {
 	.fd = -1,
 };
 static char prefix[64];
+/* The daemon's standard error, kept apart: a session's child re-uses fd 2
+ * for the user's stderr before it execs, and its log lines must still
+ * reach the daemon's log (close-on-exec, so the user never gets it). */
+static int stderr_fd = -1;
 
 static void	sanitise(char *);
 
@@ -62,6 +67,8 @@ log_init(const struct log_settings *s)
 	cur = *s;
 	if (cur.ident == NULL)
 		cur.ident = "portcullisd";
+	if (cur.to_stderr && stderr_fd == -1)
+		stderr_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
 	if (was_syslog)
 		closelog();
 	if (cur.to_syslog)
@@ -72,6 +79,12 @@ enum log_level
 log_get_level(void)
 {
 	return cur.level;
+}
+
+int
+log_stderr_fd(void)
+{
+	return stderr_fd;
 }
 
 void
@@ -175,7 +188,8 @@ pc_logv(enum log_level l, const char *fmt, va_list ap)
 		if ((size_t)n >= sizeof(line))
 			n = sizeof(line) - 1;
 		if (cur.to_stderr)
-			(void)!write(STDERR_FILENO, line, n);
+			(void)!write(stderr_fd >= 0 ? stderr_fd : STDERR_FILENO,
+			    line, n);
 		if (cur.fd >= 0)
 			(void)!write(cur.fd, line, n);
 	}

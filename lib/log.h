@@ -35,6 +35,10 @@ enum log_level log_get_level(void);
 /* Set a prefix such as "session" or a connection id ("" or NULL: none). */
 void	log_set_prefix(const char *prefix);
 
+/* The close-on-exec descriptor log lines for stderr go to (-1: none):
+ * code that closes descriptors before an exec keeps this one. */
+int	log_stderr_fd(void);
+
 /* Parse names from sshd_config; -1 if unknown. */
 int	log_level_from_name(const char *name);
 const char *log_level_name(enum log_level l);

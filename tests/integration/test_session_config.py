@@ -312,10 +312,6 @@ def test_permit_user_env_pattern_list(module_server_factory, user, cfg_key):
     assert "PCKEYOTHER" not in env
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: PermitUserEnvironment yes does not read ~/.ssh/environment: "
-    "sessenv_build() (daemon/sessenv.c) only copies the key's environment= "
-    "options; sshd's do_setup_env also reads $HOME/.ssh/environment"))
 def test_permit_user_env_file(module_server_factory, user, cfg_key):
     write_user_env(user, cfg_key)
     s = module_server_factory(PermitUserEnvironment="yes")
@@ -658,11 +654,6 @@ def test_chroot_writable_parent_refused(module_server_factory, user, cfg_key,
                      r.stderr), r.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: sessproc_chroot_check() words it 'chroot directory component "
-    "\"/whole/path\"' and 'chroot directory path component \"/parent/\"'; "
-    "sshd's safely_chroot says 'chroot directory \"/whole/path\"' and "
-    "'chroot directory component \"/parent/\"'"))
 def test_chroot_refusal_wording_is_sshds(module_server_factory, user,
                                          cfg_key, chroot_base):
     root = build_chroot(chroot_base / "userowned")
@@ -681,10 +672,6 @@ def test_chroot_refusal_wording_is_sshds(module_server_factory, user,
             % str(parent).encode()) in r.stderr, r.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a refused ChrootDirectory is reported only on the session's "
-    "stderr (sessproc.c child_fail); sshd logs it, so the administrator "
-    "sees nothing in the daemon's log"))
 def test_chroot_bad_ownership_logged(module_server_factory, user, cfg_key,
                                      chroot_base):
     root = build_chroot(chroot_base / "userowned")
@@ -810,10 +797,6 @@ def test_client_alive_timeout(module_server_factory, user, cfg_key):
     assert not user_processes(user, "sleep 30")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: conn.c client_alive() logs 'Timeout, client not responding from "
-    "user 127.0.0.1 port N': the user's name is missing after 'user ' "
-    "(sshd: 'from user NAME 127.0.0.1 port N')"))
 def test_client_alive_timeout_log_names_user(module_server_factory, user,
                                              cfg_key):
     s = module_server_factory(ClientAliveInterval="1",
