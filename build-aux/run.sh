@@ -49,13 +49,14 @@ HostKey $state/ssh_host_ecdsa_key
 HostKey $state/ssh_host_rsa_key
 PidFile $state/portcullisd.pid
 LogLevel INFO
+Subsystem sftp /usr/lib/openssh/sftp-server
 EOF
 mv "$cfg.tmp" "$cfg"
 
 cat <<EOF
 run: starting portcullisd on 127.0.0.1:$port (config $cfg)
 run: connect with:  ssh -p $port $user@127.0.0.1
-run: authentication is limited to what is implemented so far (see
-run: README.md, "Status"); stop the server with Ctrl-C.
+run: shells, commands, sftp and scp work; forwarding is not implemented
+run: yet (see README.md, "Status"); stop the server with Ctrl-C.
 EOF
 exec "$daemon" -D -e -f "$cfg"

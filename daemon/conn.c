@@ -395,7 +395,8 @@ client_alive(struct conn *c, uint64_t now, int *timeout)
 	due = (c->last_input > c->last_probe ? c->last_input :
 	    c->last_probe) + interval;
 	if (now >= due) {
-		if (cfg->client_alive_count_max >= 0 &&
+		/* 0: probe, never disconnect (OpenSSH 8.2 and later). */
+		if (cfg->client_alive_count_max > 0 &&
 		    chan_alive_pending(c->cc) >=
 		    (unsigned)cfg->client_alive_count_max) {
 			char w[USERAUTH_MAX_USER + 32];
