@@ -187,6 +187,21 @@ userenv_free(const struct servconf_kw *kw, struct server_config *cfg)
  * trailing white space: OpenSSH keeps ForceCommand for the user's shell
  * ("-c") and VersionAddendum verbatim.  The first value wins.
  */
+/* internal-sftp is OpenSSH's in-process SFTP server, which Portcullis
+ * does not have: refuse it where it is named, not at login. */
+static int
+internal_sftp(const struct servconf_lctx *lc, const char *s, size_t len)
+{
+	static const char name[] = "internal-sftp";
+	size_t n = strcspn(s, " \t");
+
+	if (n > len || n != sizeof(name) - 1 || strncmp(s, name, n) != 0)
+		return 0;
+	LERR(lc, "%s internal-sftp is not supported; use "
+	    "/usr/lib/openssh/sftp-server", lc->keyword);
+	return 1;
+}
+
 static int
 restline_parse(const struct servconf_kw *kw, struct server_config *cfg,
     const struct servconf_lctx *lc, char **av, int ac)
@@ -198,6 +213,8 @@ restline_parse(const struct servconf_kw *kw, struct server_config *cfg,
 	(void)av;
 	(void)ac;
 	if (servconf_rest_of_line(lc, &s, &len) != 0)
+		return PC_ERR_CONFIG;
+	if (internal_sftp(lc, s, len))
 		return PC_ERR_CONFIG;
 	if (*p != NULL)
 		return 0;
@@ -239,6 +256,8 @@ subsystem_parse(const struct servconf_kw *kw, struct server_config *cfg,
 		LERR(lc, "Missing subsystem command.");
 		return PC_ERR_CONFIG;
 	}
+	if (internal_sftp(lc, av[1], strlen(av[1])))
+		return PC_ERR_CONFIG;
 	if (cfg->subsystem_names.n >= SERVCONF_MAX_SUBSYSTEMS) {
 		LERR(lc, "too many subsystems defined.");
 		return PC_ERR_CONFIG;

@@ -334,7 +334,7 @@ PermitUserEnvironment LANG,TZ
 PrintMotd no
 PrintLastLog no
 ChrootDirectory /srv/%h
-ForceCommand internal-sftp -d /upload
+ForceCommand /usr/lib/openssh/sftp-server -d /upload
 PermitTTY no
 PermitUserRC no
 Subsystem sftp /usr/lib/openssh/sftp-server -l INFO

@@ -219,8 +219,8 @@ static const struct {
 	{ "PrintLastLog NO", "printlastlog no" },
 	{ "ChrootDirectory /srv/%u", "chrootdirectory /srv/%u" },
 	{ "ChrootDirectory %h/x", "chrootdirectory %h/x" },
-	{ "ForceCommand internal-sftp -d /x",
-	    "forcecommand internal-sftp -d /x" },
+	{ "ForceCommand /usr/lib/openssh/sftp-server -d /x",
+	    "forcecommand /usr/lib/openssh/sftp-server -d /x" },
 	/* The raw rest of the line, quotes and comment included. */
 	{ "ForceCommand /bin/echo \"hi there\"   # c  ",
 	    "forcecommand /bin/echo \"hi there\"   # c" },
@@ -229,7 +229,7 @@ static const struct {
 	{ "PermitUserRC no", "permituserrc no" },
 	{ "Subsystem sftp /usr/lib/openssh/sftp-server -l   INFO  \"x y\"",
 	    "subsystem sftp /usr/lib/openssh/sftp-server -l INFO x y" },
-	{ "Subsystem other internal-sftp", "subsystem other internal-sftp" },
+	{ "Subsystem other /usr/bin/other", "subsystem other /usr/bin/other" },
 	{ "MaxSessions 0", "maxsessions 0" },
 	{ "MaxSessions 3", "maxsessions 3" },
 	{ "ClientAliveInterval 1m", "clientaliveinterval 60" },
@@ -318,7 +318,7 @@ test_fields(void **state)
 	    "ChrootDirectory NONE\n"
 	    "VersionAddendum none\n"
 	    "Subsystem sftp /usr/lib/openssh/sftp-server -f AUTH\n"
-	    "Subsystem SFTP internal-sftp\n"
+	    "Subsystem SFTP /usr/bin/other-sftp\n"
 	    "AllowTcpForwarding remote\n"
 	    "AllowStreamLocalForwarding local\n"
 	    "PermitTunnel point-to-point\n"
@@ -335,7 +335,7 @@ test_fields(void **state)
 	    "/usr/lib/openssh/sftp-server -f AUTH");
 	/* Names compare exactly, as in OpenSSH. */
 	assert_string_equal(servconf_subsystem_command(&cfg, "SFTP"),
-	    "internal-sftp");
+	    "/usr/bin/other-sftp");
 	assert_null(servconf_subsystem_command(&cfg, "Sftp"));
 	assert_null(servconf_subsystem_command(&cfg, "sftp "));
 	assert_int_equal(cfg.allow_tcp_forwarding, SERVCONF_FWD_REMOTE);
@@ -346,7 +346,7 @@ test_fields(void **state)
 	assert_int_equal(cfg.client_alive_interval, 150);
 	assert_dump_has(&cfg, "subsystem sftp "
 	    "/usr/lib/openssh/sftp-server -f AUTH");
-	assert_dump_has(&cfg, "subsystem SFTP internal-sftp");
+	assert_dump_has(&cfg, "subsystem SFTP /usr/bin/other-sftp");
 	servconf_clear(&cfg);
 }
 
@@ -355,6 +355,11 @@ static const struct {
 	const char *line;
 	const char *msg;
 } bad_cases[] = {
+	/* OpenSSH's in-process SFTP server: not in Portcullis. */
+	{ "Subsystem sftp internal-sftp",
+	    "Subsystem internal-sftp is not supported" },
+	{ "ForceCommand internal-sftp -d /x",
+	    "ForceCommand internal-sftp is not supported" },
 	{ "AcceptEnv A=B", "Invalid environment name." },
 	{ "AcceptEnv \"\"", "Invalid environment name." },
 	{ "AcceptEnv", "no argument after keyword \"AcceptEnv\"" },
@@ -611,7 +616,7 @@ test_match_apply(void **state)
 	    "PermitOpen a:1\n"
 	    "Subsystem sftp /usr/lib/openssh/sftp-server\n"
 	    "Match User alice\n"
-	    "\tForceCommand internal-sftp -R\n"
+	    "\tForceCommand /usr/lib/openssh/sftp-server -R\n"
 	    "\tChrootDirectory /srv/%u\n"
 	    "\tAcceptEnv TZ\n"
 	    "\tSetEnv M=2\n"
@@ -630,7 +635,8 @@ test_match_apply(void **state)
 	servconf_match_ctx_init(&ctx);
 	assert_non_null(ctx.user = strdup("alice"));
 	assert_int_equal(servconf_apply_match(&cfg, &ctx, &eff), 0);
-	assert_string_equal(eff.force_command, "internal-sftp -R");
+	assert_string_equal(eff.force_command,
+	    "/usr/lib/openssh/sftp-server -R");
 	assert_string_equal(eff.chroot_directory, "/srv/%u");
 	/* The block's list replaces the global one (as OpenSSH's
 	 * copy_set_server_options). */
