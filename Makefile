@@ -41,6 +41,7 @@ DAEMON_SRCS = $(sort $(filter-out $(MAINS),$(wildcard daemon/*.c)))
 TEST_SRCS = $(sort $(wildcard tests/unit/*.c tests/kat/*.c tests/inproc/*.c))
 TEST_HELPERS = $(sort $(wildcard tests/common/*.c))
 FUZZ_SRCS = $(sort $(wildcard tests/fuzz/fuzz_*.c))
+BENCH_SRCS = $(sort $(wildcard tests/bench/*.c))
 
 OBJ = build/obj
 SAN = build/san
@@ -54,7 +55,7 @@ FUZZ_BINS = $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz-bin/%)
 PROGS = portcullisd portcullis-keygen
 
 .PHONY: all deps deps-check run check check-unit test-bins san-test-bins \
-	fuzz-bins fuzz install clean distclean
+	fuzz-bins fuzz bench install clean distclean
 all: $(PROGS)
 
 deps:
@@ -128,6 +129,14 @@ build/tests/unit/test_authpam build/san-tests/unit/test_authpam: \
 test-bins: $(TEST_BINS)
 san-test-bins: $(SAN_TEST_BINS)
 fuzz-bins: $(FUZZ_BINS)
+
+# Benchmarks: one core, in process, bounded in time (tests/bench/).
+build/bench/%: tests/bench/%.c $(TEST_HELPERS:%.c=$(OBJ)/%.o) $(DAEMON_OBJS) build/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) \
+		$(LIBS_CONF)
+bench: all $(BENCH_SRCS:tests/bench/%.c=build/bench/%)
+	@build/bench/kex_bench
 
 # Run every fuzz target for FUZZ_SECONDS each (make fuzz FUZZ_SECONDS=600).
 fuzz: fuzz-bins
