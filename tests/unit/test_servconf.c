@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "logcap.h"
+
 #include "config.h"
 
 #include "cipher.h"
@@ -24,52 +26,6 @@
 #include "servconf.h"
 
 #define D	"tests/data/config/"
-
-static int log_fd = -1;
-static char log_text[65536];
-
-/* Send error()/logit() output to a temp file we can read back. */
-static void
-log_capture(void)
-{
-	struct log_settings s = {
-		.ident = "test", .level = LOG_LEVEL_INFO, .to_stderr = 0,
-		.to_syslog = 0, .facility = LOG_AUTH, .fd = -1,
-	};
-	FILE *f;
-
-	if (log_fd == -1) {
-		assert_non_null(f = tmpfile());
-		log_fd = dup(fileno(f));
-		fclose(f);
-	}
-	assert_int_equal(ftruncate(log_fd, 0), 0);
-	assert_int_equal(lseek(log_fd, 0, SEEK_SET), 0);
-	s.fd = log_fd;
-	log_init(&s);
-}
-
-static const char *
-log_read(void)
-{
-	ssize_t n;
-
-	assert_int_equal(lseek(log_fd, 0, SEEK_SET), 0);
-	n = read(log_fd, log_text, sizeof(log_text) - 1);
-	assert_true(n >= 0);
-	log_text[n] = '\0';
-	return log_text;
-}
-
-static void
-assert_log_has(const char *s)
-{
-	const char *l = log_read();
-
-	if (strstr(l, s) == NULL) {
-		fail_msg("log lacks \"%s\"; log is:\n%s", s, l);
-	}
-}
 
 static void
 cfg_setup(struct server_config *cfg)

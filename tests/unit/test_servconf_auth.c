@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "logcap.h"
+
 #include "log.h"
 #include "login.h"
 #include "servconf.h"
@@ -26,51 +28,6 @@
 #define PLAIN \
 	"ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384," \
 	"ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256"
-
-static int log_fd = -1;
-static char log_text[65536];
-
-static void
-log_capture(void)
-{
-	struct log_settings s = {
-		.ident = "test", .level = LOG_LEVEL_INFO, .to_stderr = 0,
-		.to_syslog = 0, .facility = LOG_AUTH, .fd = -1,
-	};
-	FILE *f;
-
-	if (log_fd == -1) {
-		assert_non_null(f = tmpfile());
-		log_fd = dup(fileno(f));
-		fclose(f);
-	}
-	assert_int_equal(ftruncate(log_fd, 0), 0);
-	assert_int_equal(lseek(log_fd, 0, SEEK_SET), 0);
-	s.fd = log_fd;
-	log_init(&s);
-}
-
-static const char *
-log_read(void)
-{
-	ssize_t n;
-
-	assert_int_equal(lseek(log_fd, 0, SEEK_SET), 0);
-	n = read(log_fd, log_text, sizeof(log_text) - 1);
-	assert_true(n >= 0);
-	log_text[n] = '\0';
-	return log_text;
-}
-
-static void
-assert_log_has(const char *s)
-{
-	const char *l = log_read();
-
-	if (strstr(l, s) == NULL) {
-		fail_msg("log lacks \"%s\"; log is:\n%s", s, l);
-	}
-}
 
 static char *
 dump_str(const struct server_config *cfg)
@@ -837,8 +794,8 @@ main(void)
 	int r;
 
 	r = cmocka_run_group_tests(tests, NULL, NULL);
-	if (log_fd != -1) {
-		close(log_fd);
+	if (logcap_fd != -1) {
+		close(logcap_fd);
 	}
 	return r;
 }
