@@ -55,7 +55,7 @@ FUZZ_BINS = $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz-bin/%)
 PROGS = portcullisd portcullis-keygen
 
 .PHONY: all deps deps-check run check check-unit test-bins san-test-bins \
-	fuzz-bins fuzz bench install clean distclean
+	fuzz-bins fuzz bench install clean distclean ct-check
 all: $(PROGS)
 
 deps:
@@ -126,6 +126,22 @@ $(PAM_TEST_MODULE): tests/pam/pam_pctest.c
 build/tests/unit/test_authpam build/san-tests/unit/test_authpam: \
 	$(PAM_TEST_MODULE)
 
+# Secret-independence of ML-KEM under valgrind memcheck (tests/ct/ct_mlkem.c):
+# any branch or address computed from the secret key is an error.
+# crypto/mlkem.c is compiled in with MLKEM_CT_VALGRIND (see there).
+build/ct/ct_mlkem: tests/ct/ct_mlkem.c crypto/mlkem.c $(DAEMON_OBJS) \
+    build/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DMLKEM_CT_VALGRIND $(ALL_LDFLAGS) -o $@ \
+		$(filter %.c %.o %.a,$^) $(LIBS_CONF)
+ct-check: build/ct/ct_mlkem
+	@if command -v valgrind >/dev/null 2>&1; then \
+		valgrind -q --error-exitcode=1 --track-origins=yes \
+		    build/ct/ct_mlkem; \
+	else \
+		echo "ct-check: valgrind not installed, skipped"; \
+	fi
+
 test-bins: $(TEST_BINS)
 san-test-bins: $(SAN_TEST_BINS)
 fuzz-bins: $(FUZZ_BINS)
@@ -150,6 +166,7 @@ run: deps all
 check: deps-check
 	@$(MAKE) --no-print-directory all test-bins WERROR=-Werror
 	@$(MAKE) --no-print-directory san-test-bins fuzz-bins WERROR=-Werror
+	@$(MAKE) --no-print-directory ct-check WERROR=-Werror
 	@PC_FUZZ_SECONDS=$(FUZZ_SECONDS) build-aux/run-tests.sh $(TEST_BINS) \
 		-- $(SAN_TEST_BINS) -- $(FUZZ_BINS)
 

@@ -297,6 +297,9 @@ static const struct kex_alg kexalg_table[] = {
 	 * sntrup761x25519-sha512 (draft-josefsson-ntruprime-ssh), both
 	 * KEXALG_KEM with K encoded as a string.
 	 */
+	{ "mlkem768x25519-sha256", DIGEST_SHA256, KEXALG_KEM, NULL,
+	    kexmlkem_client_keypair, kexmlkem_server_encaps,
+	    kexmlkem_client_decaps, NULL },
 	{ "curve25519-sha256", DIGEST_SHA256, KEXALG_KEM, NULL,
 	    KEXALG_C25519_OPS, NULL },
 	{ "curve25519-sha256@libssh.org", DIGEST_SHA256, KEXALG_KEM, NULL,

@@ -130,4 +130,16 @@ int	kexdh_derive(const struct kex_dh_group *grp, const uint8_t *x,
 	    size_t xlen, const uint8_t *peer, size_t peerlen,
 	    struct wbuf *pub, struct wbuf *shared) PC_WUR;
 
+/* kexmlkem.c: mlkem768x25519-sha256 (draft-ietf-sshm-mlkem-hybrid-kex). */
+int	kexmlkem_client_keypair(const struct kex_alg *alg,
+	    const struct kex_dh_group *grp, struct kexalg_state **stp,
+	    struct wbuf *client_pub) PC_WUR;
+int	kexmlkem_server_encaps(const struct kex_alg *alg,
+	    const struct kex_dh_group *grp, const uint8_t *client_pub,
+	    size_t client_len, struct wbuf *server_pub,
+	    struct wbuf *shared) PC_WUR;
+int	kexmlkem_client_decaps(struct kexalg_state *st,
+	    const uint8_t *server_pub, size_t server_len,
+	    struct wbuf *shared) PC_WUR;
+
 #endif /* PC_KEXALG_IMPL_H */

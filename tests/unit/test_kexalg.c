@@ -42,6 +42,7 @@ unhex(const char *hex, uint8_t *out, size_t outlen)
 /* ---- table and lists ---- */
 
 static const char *const expected_names[] = {
+	"mlkem768x25519-sha256",
 	"curve25519-sha256",
 	"curve25519-sha256@libssh.org",
 	"ecdh-sha2-nistp256",
@@ -58,6 +59,7 @@ static void
 test_lists(void **state)
 {
 	const char *want =
+	    "mlkem768x25519-sha256,"
 	    "curve25519-sha256,curve25519-sha256@libssh.org,"
 	    "ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521,"
 	    "diffie-hellman-group-exchange-sha256,"
@@ -79,6 +81,7 @@ test_by_name(void **state)
 		enum kexalg_kind kind;
 		int group;	/* RFC 3526 number, 0: none */
 	} want[] = {
+		{ "mlkem768x25519-sha256", DIGEST_SHA256, KEXALG_KEM, 0 },
 		{ "curve25519-sha256", DIGEST_SHA256, KEXALG_KEM, 0 },
 		{ "curve25519-sha256@libssh.org", DIGEST_SHA256, KEXALG_KEM,
 		    0 },
@@ -100,7 +103,7 @@ test_by_name(void **state)
 		"diffie-hellman-group1-sha1", "diffie-hellman-group14-sha1",
 		"diffie-hellman-group-exchange-sha1", "ecdh-sha2-nistp224",
 		"ext-info-c", "kex-strict-s-v00@openssh.com",
-		"mlkem768x25519-sha256", "sntrup761x25519-sha512",
+		"mlkem768x25519-sha256@openssh.com", "sntrup761x25519-sha512",
 	};
 	const struct kex_alg *alg;
 	size_t i;
