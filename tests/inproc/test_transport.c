@@ -81,6 +81,7 @@ static void
 test_every_kex(void **state)
 {
 	static const char *const kex[] = {
+		"mlkem768x25519-sha256",
 		"curve25519-sha256", "curve25519-sha256@libssh.org",
 		"ecdh-sha2-nistp256", "ecdh-sha2-nistp384",
 		"ecdh-sha2-nistp521", "diffie-hellman-group-exchange-sha256",
