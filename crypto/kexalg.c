@@ -9,6 +9,7 @@
 
 #include "kexalg_impl.h"
 #include "rand.h"
+#include "sntrup761.h"
 
 /*
  * RFC 3526 MODP groups, all with generator 2.  The hex values are those of
@@ -300,6 +301,12 @@ static const struct kex_alg kexalg_table[] = {
 	{ "mlkem768x25519-sha256", DIGEST_SHA256, KEXALG_KEM, NULL,
 	    kexmlkem_client_keypair, kexmlkem_server_encaps,
 	    kexmlkem_client_decaps, NULL },
+	{ "sntrup761x25519-sha512", DIGEST_SHA512, KEXALG_KEM, NULL,
+	    kexsntrup_client_keypair, kexsntrup_server_encaps,
+	    kexsntrup_client_decaps, NULL },
+	{ "sntrup761x25519-sha512@openssh.com", DIGEST_SHA512, KEXALG_KEM,
+	    NULL, kexsntrup_client_keypair, kexsntrup_server_encaps,
+	    kexsntrup_client_decaps, NULL },
 	{ "curve25519-sha256", DIGEST_SHA256, KEXALG_KEM, NULL,
 	    KEXALG_C25519_OPS, NULL },
 	{ "curve25519-sha256@libssh.org", DIGEST_SHA256, KEXALG_KEM, NULL,
