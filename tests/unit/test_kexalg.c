@@ -43,6 +43,8 @@ unhex(const char *hex, uint8_t *out, size_t outlen)
 
 static const char *const expected_names[] = {
 	"mlkem768x25519-sha256",
+	"sntrup761x25519-sha512",
+	"sntrup761x25519-sha512@openssh.com",
 	"curve25519-sha256",
 	"curve25519-sha256@libssh.org",
 	"ecdh-sha2-nistp256",
@@ -60,6 +62,7 @@ test_lists(void **state)
 {
 	const char *want =
 	    "mlkem768x25519-sha256,"
+	    "sntrup761x25519-sha512,sntrup761x25519-sha512@openssh.com,"
 	    "curve25519-sha256,curve25519-sha256@libssh.org,"
 	    "ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521,"
 	    "diffie-hellman-group-exchange-sha256,"
@@ -82,6 +85,9 @@ test_by_name(void **state)
 		int group;	/* RFC 3526 number, 0: none */
 	} want[] = {
 		{ "mlkem768x25519-sha256", DIGEST_SHA256, KEXALG_KEM, 0 },
+		{ "sntrup761x25519-sha512", DIGEST_SHA512, KEXALG_KEM, 0 },
+		{ "sntrup761x25519-sha512@openssh.com", DIGEST_SHA512,
+		    KEXALG_KEM, 0 },
 		{ "curve25519-sha256", DIGEST_SHA256, KEXALG_KEM, 0 },
 		{ "curve25519-sha256@libssh.org", DIGEST_SHA256, KEXALG_KEM,
 		    0 },
@@ -103,7 +109,8 @@ test_by_name(void **state)
 		"diffie-hellman-group1-sha1", "diffie-hellman-group14-sha1",
 		"diffie-hellman-group-exchange-sha1", "ecdh-sha2-nistp224",
 		"ext-info-c", "kex-strict-s-v00@openssh.com",
-		"mlkem768x25519-sha256@openssh.com", "sntrup761x25519-sha512",
+		"mlkem768x25519-sha256@openssh.com", "sntrup761x25519",
+		"sntrup761x25519-sha256", "sntrup4591761x25519-sha512@tinyssh.org",
 	};
 	const struct kex_alg *alg;
 	size_t i;
