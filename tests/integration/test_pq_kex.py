@@ -114,3 +114,21 @@ def test_server_refuses_sntrup_when_disabled(server_factory):
         TIMEOUT)
     assert rc == 255
     assert "no matching key exchange method" in err, err[-2000:]
+
+
+@pytest.mark.parametrize("kex", ["sntrup761x25519-sha512@openssh.com",
+                                 "sntrup761x25519-sha512", None])
+def test_login_with_sntrup(server_factory, auth_user, user_keys, kex):
+    """A real login (public key, a command run) over the hybrid, forced by
+    either name and with the client's defaults (which pick it)."""
+    if sshtest.IS_OPENSSH:
+        pytest.skip("drives portcullisd's session")
+    key = user_keys["ed25519"]
+    auth_user.authorize(sshtest.pub_line(key))
+    srv = server_factory()
+    since = srv.log_offset()
+    opts = ["KexAlgorithms=%s" % kex] if kex else []
+    res = sshtest.ssh_login(srv.port, auth_user.name, key=key, options=opts)
+    sshtest.expect_accepted(srv, since, res, auth_user.name)
+    want = kex or "sntrup761x25519-sha512"
+    assert "kex: algorithm: %s" % want in res.stderr, res.stderr[-3000:]
