@@ -1,5 +1,6 @@
 /*
- * ML-KEM-768 and mlkem768x25519-sha256 refusals: wrong lengths, an
+ * crypto/mlkem.c and crypto/kexmlkem.c (the kex operations, through the
+ * table entry): ML-KEM-768 and mlkem768x25519-sha256 refusals: wrong lengths, an
  * encapsulation key with a coefficient >= q, a corrupt decapsulation key,
  * and the implicit rejection of a corrupted ciphertext (a key, J(z || c),
  * not an error).  Known answers are in tests/kat/kat_mlkem.c.
