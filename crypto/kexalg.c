@@ -400,6 +400,29 @@ kexalg_state_free(struct kexalg_state *st)
 	free(st);
 }
 
+int
+kexalg_hybrid_k(enum digest_alg hash, const uint8_t kem[KEXALG_HYBRID_SS_LEN],
+    const uint8_t x25519[KEXALG_HYBRID_SS_LEN], struct wbuf *shared)
+{
+	struct digest_ctx *ctx = NULL;
+	uint8_t k[DIGEST_MAX_LEN];
+	size_t klen = digest_len(hash);
+	int r;
+
+	if (klen == 0)
+		return PC_ERR_INVALID_ARGUMENT;
+	if ((r = digest_start(hash, &ctx)) != 0 ||
+	    (r = digest_update(ctx, kem, KEXALG_HYBRID_SS_LEN)) != 0 ||
+	    (r = digest_update(ctx, x25519, KEXALG_HYBRID_SS_LEN)) != 0 ||
+	    (r = digest_final(ctx, k, sizeof(k))) != 0)
+		goto out;
+	r = wbuf_put_string(shared, k, klen);
+ out:
+	digest_free(ctx);
+	pc_wipe(k, sizeof(k));
+	return r;
+}
+
 void
 kexalg_rollback(struct wbuf *b, size_t oldlen)
 {

@@ -39,6 +39,16 @@ int	kexalg_state_new(const struct kex_alg *alg,
 	    struct kexalg_state **stp) PC_WUR;
 /* Drop bytes appended to b since it held oldlen bytes, wiping them. */
 void	kexalg_rollback(struct wbuf *b, size_t oldlen);
+/*
+ * The post-quantum hybrids' shared secret: append string(HASH(kem ||
+ * x25519)) to shared, from the KEM's and X25519's 32-byte secrets
+ * (draft-ietf-sshm-mlkem-hybrid-kex s. 2.4, draft-josefsson-ntruprime-ssh).
+ */
+#define KEXALG_HYBRID_SS_LEN	32
+int	kexalg_hybrid_k(enum digest_alg hash,
+	    const uint8_t kem[KEXALG_HYBRID_SS_LEN],
+	    const uint8_t x25519[KEXALG_HYBRID_SS_LEN],
+	    struct wbuf *shared) PC_WUR;
 
 /* kexc25519.c: curve25519-sha256 (RFC 8731). */
 int	kexc25519_client_keypair(const struct kex_alg *alg,

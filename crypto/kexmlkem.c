@@ -20,7 +20,6 @@
 
 #define KEXMLKEM_C_INIT_LEN	(MLKEM768_EK_LEN + KEXC25519_KEY_LEN)
 #define KEXMLKEM_S_REPLY_LEN	(MLKEM768_CT_LEN + KEXC25519_KEY_LEN)
-#define KEXMLKEM_K_LEN		32	/* SHA-256 */
 
 struct kexmlkem_secret {
 	uint8_t dk[MLKEM768_DK_LEN];
@@ -33,27 +32,6 @@ kexmlkem_secret_free(void *p)
 		return;
 	pc_wipe(p, sizeof(struct kexmlkem_secret));
 	free(p);
-}
-
-/* K = SHA-256(k_pq || k_cl), appended as a string. */
-static int
-kexmlkem_encode_k(struct wbuf *shared, const uint8_t kpq[MLKEM768_SS_LEN],
-    const uint8_t kcl[KEXC25519_KEY_LEN])
-{
-	uint8_t both[MLKEM768_SS_LEN + KEXC25519_KEY_LEN];
-	uint8_t k[KEXMLKEM_K_LEN];
-	int r;
-
-	memcpy(both, kpq, MLKEM768_SS_LEN);
-	memcpy(both + MLKEM768_SS_LEN, kcl, KEXC25519_KEY_LEN);
-	if ((r = digest_memory(DIGEST_SHA256, both, sizeof(both), k,
-	    sizeof(k))) != 0)
-		goto out;
-	r = wbuf_put_string(shared, k, sizeof(k));
- out:
-	pc_wipe(both, sizeof(both));
-	pc_wipe(k, sizeof(k));
-	return r;
 }
 
 int
@@ -106,8 +84,9 @@ kexmlkem_server_encaps(const struct kex_alg *alg,
 	size_t publen0 = wbuf_len(server_pub), klen0 = wbuf_len(shared);
 	int r;
 
-	(void)alg;
 	(void)grp;
+	if (alg == NULL)
+		return PC_ERR_INVALID_ARGUMENT;
 	/* The draft's s. 2.1: C_INIT is exactly 1184 + 32 bytes. */
 	if (client_pub == NULL || client_len != KEXMLKEM_C_INIT_LEN)
 		return PC_ERR_KEX_INVALID;
@@ -124,7 +103,7 @@ kexmlkem_server_encaps(const struct kex_alg *alg,
 		goto out;
 	if ((r = wbuf_put(server_pub, ct, sizeof(ct))) != 0 ||
 	    (r = wbuf_put(server_pub, pub, sizeof(pub))) != 0 ||
-	    (r = kexmlkem_encode_k(shared, kpq, kcl)) != 0) {
+	    (r = kexalg_hybrid_k(alg->hash, kpq, kcl, shared)) != 0) {
 		kexalg_rollback(server_pub, publen0);
 		kexalg_rollback(shared, klen0);
 		goto out;
@@ -145,7 +124,7 @@ kexmlkem_client_decaps(struct kexalg_state *st, const uint8_t *server_pub,
 	uint8_t kpq[MLKEM768_SS_LEN], kcl[KEXC25519_KEY_LEN];
 	int r;
 
-	if (st == NULL || st->sklen != KEXC25519_KEY_LEN ||
+	if (st == NULL || st->alg == NULL || st->sklen != KEXC25519_KEY_LEN ||
 	    st->impl == NULL || st->impl_free != kexmlkem_secret_free)
 		return PC_ERR_INVALID_ARGUMENT;
 	sec = st->impl;
@@ -158,7 +137,7 @@ kexmlkem_client_decaps(struct kexalg_state *st, const uint8_t *server_pub,
 	    (r = kexc25519_shared(st->sk, server_pub + MLKEM768_CT_LEN,
 	    kcl)) != 0)
 		goto out;
-	r = kexmlkem_encode_k(shared, kpq, kcl);
+	r = kexalg_hybrid_k(st->alg->hash, kpq, kcl, shared);
  out:
 	pc_wipe(kpq, sizeof(kpq));
 	pc_wipe(kcl, sizeof(kcl));

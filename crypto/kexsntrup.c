@@ -32,32 +32,6 @@ kexsntrup_secret_free(void *p)
 	free(p);
 }
 
-/* Append string(H(kem_key || x25519_key)) to shared. */
-static int
-kexsntrup_encode_k(enum digest_alg hash, const uint8_t kem[SNTRUP761_BYTES],
-    const uint8_t x[KEXC25519_KEY_LEN], struct wbuf *shared)
-{
-	uint8_t buf[SNTRUP761_BYTES + KEXC25519_KEY_LEN];
-	uint8_t h[DIGEST_MAX_LEN];
-	size_t hlen = digest_len(hash);
-	int r;
-
-	memcpy(buf, kem, SNTRUP761_BYTES);
-	memcpy(buf + SNTRUP761_BYTES, x, KEXC25519_KEY_LEN);
-	if (hlen == 0 || hlen > sizeof(h)) {
-		r = PC_ERR_INVALID_ARGUMENT;
-		goto out;
-	}
-	if ((r = digest_memory(hash, buf, sizeof(buf), h, sizeof(h))) != 0) {
-		goto out;
-	}
-	r = wbuf_put_string(shared, h, hlen);
- out:
-	pc_wipe(buf, sizeof(buf));
-	pc_wipe(h, sizeof(h));
-	return r;
-}
-
 int
 kexsntrup_client_keypair(const struct kex_alg *alg,
     const struct kex_dh_group *grp, struct kexalg_state **stp,
@@ -125,7 +99,7 @@ kexsntrup_server_encaps(const struct kex_alg *alg,
 	}
 	if ((r = wbuf_put(server_pub, ct, sizeof(ct))) != 0 ||
 	    (r = wbuf_put(server_pub, xpub, sizeof(xpub))) != 0 ||
-	    (r = kexsntrup_encode_k(alg->hash, kem, xk, shared)) != 0) {
+	    (r = kexalg_hybrid_k(alg->hash, kem, xk, shared)) != 0) {
 		kexalg_rollback(server_pub, publen0);
 		kexalg_rollback(shared, klen0);
 		goto out;
@@ -159,7 +133,7 @@ kexsntrup_client_decaps(struct kexalg_state *st, const uint8_t *server_pub,
 	    (r = sntrup761_dec(kem, server_pub, sec->sk)) != 0) {
 		goto out;
 	}
-	r = kexsntrup_encode_k(st->alg->hash, kem, xk, shared);
+	r = kexalg_hybrid_k(st->alg->hash, kem, xk, shared);
  out:
 	pc_wipe(kem, sizeof(kem));
 	pc_wipe(xk, sizeof(xk));
