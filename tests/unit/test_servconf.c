@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "dumpcheck.h"
 #include "logcap.h"
 
 #include "config.h"
@@ -37,33 +38,6 @@ cfg_setup(struct server_config *cfg)
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
 	snprintf(dir, sizeof(dir), "%s/" D, cwd);
 	assert_int_equal(servconf_set_include_dir(cfg, dir), 0);
-}
-
-static char *
-dump_str(const struct server_config *cfg)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	assert_non_null(f = open_memstream(&buf, &len));
-	servconf_dump(cfg, f);
-	fclose(f);
-	return buf;
-}
-
-static void
-assert_dump_has(const struct server_config *cfg, const char *line)
-{
-	char *d = dump_str(cfg), want[4096];
-
-	snprintf(want, sizeof(want), "%s\n", line);
-	if (strncmp(d, want, strlen(want)) != 0 &&
-	    (snprintf(want, sizeof(want), "\n%s\n", line), 1) &&
-	    strstr(d, want) == NULL) {
-		fail_msg("dump lacks \"%s\"; dump is:\n%s", line, d);
-	}
-	free(d);
 }
 
 /* Apply one -o style line to a fresh config; return the result. */

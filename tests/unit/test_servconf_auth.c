@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "dumpcheck.h"
 #include "logcap.h"
 
 #include "log.h"
@@ -28,45 +29,6 @@
 #define PLAIN \
 	"ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384," \
 	"ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256"
-
-static char *
-dump_str(const struct server_config *cfg)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	assert_non_null(f = open_memstream(&buf, &len));
-	servconf_dump(cfg, f);
-	fclose(f);
-	return buf;
-}
-
-/* The dump has exactly this line. */
-static void
-assert_dump_has(const struct server_config *cfg, const char *line)
-{
-	char *d = dump_str(cfg), want[4096];
-
-	snprintf(want, sizeof(want), "\n%s\n", line);
-	if (strncmp(d, want + 1, strlen(want + 1)) != 0 &&
-	    strstr(d, want) == NULL) {
-		fail_msg("dump lacks \"%s\"; dump is:\n%s", line, d);
-	}
-	free(d);
-}
-
-static void
-assert_dump_lacks(const struct server_config *cfg, const char *prefix)
-{
-	char *d = dump_str(cfg), want[256];
-
-	snprintf(want, sizeof(want), "\n%s", prefix);
-	if (strstr(d, want) != NULL) {
-		fail_msg("dump has \"%s\"; dump is:\n%s", prefix, d);
-	}
-	free(d);
-}
 
 /* Write text to a temporary file; the caller unlinks path. */
 static void

@@ -14,53 +14,13 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "dumpcheck.h"
 #include "logcap.h"
 
 #include "log.h"
 #include "servconf.h"
 
 #define D	"tests/data/config/"
-
-static char *
-dump_str(const struct server_config *cfg)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	assert_non_null(f = open_memstream(&buf, &len));
-	servconf_dump(cfg, f);
-	fclose(f);
-	return buf;
-}
-
-/* The dump has exactly this line. */
-static void
-assert_dump_has(const struct server_config *cfg, const char *line)
-{
-	char *d = dump_str(cfg), want[4096];
-
-	snprintf(want, sizeof(want), "\n%s\n", line);
-	if (strncmp(d, want + 1, strlen(want + 1)) != 0 &&
-	    strstr(d, want) == NULL) {
-		fail_msg("dump lacks \"%s\"; dump is:\n%s", line, d);
-	}
-	free(d);
-}
-
-/* No dump line starts with prefix. */
-static void
-assert_dump_lacks(const struct server_config *cfg, const char *prefix)
-{
-	char *d = dump_str(cfg), want[256];
-
-	snprintf(want, sizeof(want), "\n%s", prefix);
-	if (strstr(d, want) != NULL || strncmp(d, want + 1,
-	    strlen(want + 1)) == 0) {
-		fail_msg("dump has \"%s\"; dump is:\n%s", prefix, d);
-	}
-	free(d);
-}
 
 /* Load text as a config file (no defaults); path gets its name. */
 static int
