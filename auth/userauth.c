@@ -46,6 +46,8 @@ struct userauth {
 	int user_set;			/* first request seen */
 	struct auth_user *au;		/* NULL: invalid user */
 	struct auth_opts *opts;		/* merged key restrictions */
+	char *opts_where;		/* where the last key was found */
+	char *opts_key;			/* that key, described for logs */
 	char methods_used[128];
 	char *used_keys[MAX_USED_KEYS];	/* fingerprints, no key twice */
 	unsigned nused_keys;
@@ -608,10 +610,16 @@ method_publickey(struct userauth *ua, struct wbuf *m, const char *method,
 	authopts_free(ua->opts);
 	ua->opts = opts;
 	opts = NULL;
+	free(ua->opts_where);
+	ua->opts_where = where;
+	where = NULL;
+	free(ua->opts_key);
+	ua->opts_key = strdup(info[0] == ':' ? info + 2 : info);
 	if (ua->nused_keys < MAX_USED_KEYS &&
 	    (ua->used_keys[ua->nused_keys] = strdup(fp)) != NULL)
 		ua->nused_keys++;
-	debug("userauth: key matched %s", where ? where : "");
+	debug("userauth: key matched %s", ua->opts_where ? ua->opts_where :
+	    "");
 	ok = 1;
  fail:
 	r = finish_attempt(ua, "publickey", NULL, "publickey", ok, info,
@@ -1051,6 +1059,8 @@ userauth_free(struct userauth *ua)
 	free(ua->banner);
 	auth_user_free(ua->au);
 	authopts_free(ua->opts);
+	free(ua->opts_where);
+	free(ua->opts_key);
 	wbuf_clear(&ua->msg);
 	pc_wipe(ua, sizeof(*ua));
 	free(ua);
@@ -1096,6 +1106,14 @@ const struct auth_opts *
 userauth_opts(const struct userauth *ua)
 {
 	return ua->done ? ua->opts : NULL;
+}
+
+void
+userauth_key_info(const struct userauth *ua, const char **key,
+    const char **where)
+{
+	*key = ua->done ? ua->opts_key : NULL;
+	*where = ua->done ? ua->opts_where : NULL;
 }
 
 const char *

@@ -59,6 +59,12 @@ unsigned userauth_failures(const struct userauth *ua);
  * used (borrowed; NULL when no publickey method was used). */
 const struct auth_user *userauth_auth_user(const struct userauth *ua);
 const struct auth_opts *userauth_opts(const struct userauth *ua);
+/* After success with publickey: the last key accepted, described for
+ * logs ("ED25519 SHA256:..." or a certificate's ID, serial and CA), and
+ * where its restrictions came from ("PATH:LINE", "TrustedUserCAKeys
+ * PATH"); both borrowed, NULL without a key. */
+void	userauth_key_info(const struct userauth *ua, const char **key,
+	    const char **where);
 /* The methods completed, comma-separated ("publickey,password"). */
 const char *userauth_methods_used(const struct userauth *ua);
 

@@ -14,6 +14,12 @@
  * window, in packets of at most its maximum packet size: chan_send_data
  * takes only what fits, and the caller stops reading its source until
  * chan_send_space is non-zero again.
+ *
+ * Closing (s. 5.3): a channel is gone once CLOSE went both ways.  A peer
+ * CLOSE while its data is still unconsumed keeps the channel (no more
+ * data accepted) until the data is consumed, when backend->peer_eof is
+ * called and our CLOSE goes out, or until the backend sends CLOSE
+ * itself: data the peer sent before closing is not lost.
  */
 #ifndef PC_CHAN_H
 #define PC_CHAN_H
@@ -57,7 +63,73 @@ struct chan_req {
 	const char *signal;
 	/* break */
 	uint32_t break_ms;
+	/* x11-req (RFC 4254 s. 6.3.1) */
+	int single_connection;
+	const char *x11_auth_proto;	/* "MIT-MAGIC-COOKIE-1" */
+	const char *x11_auth_cookie;	/* hex, as sent */
+	uint32_t x11_screen;
+	/* auth-agent-req@openssh.com (draft-ietf-sshm-ssh-agent s. 5.1):
+	 * no fields. */
 };
+
+/* What a channel carries; named by its type string on the wire. */
+enum chan_kind {
+	CHAN_KIND_SESSION = 0,		/* "session" (s. 6.1), from the peer */
+	CHAN_KIND_DIRECT_TCPIP,		/* "direct-tcpip" (s. 7.2), peer */
+	CHAN_KIND_DIRECT_STREAMLOCAL,	/* "direct-streamlocal@openssh.com" */
+	CHAN_KIND_FORWARDED_TCPIP,	/* "forwarded-tcpip" (s. 7.2), ours */
+	CHAN_KIND_FORWARDED_STREAMLOCAL, /* "forwarded-streamlocal@openssh.com" */
+	CHAN_KIND_AGENT,		/* "auth-agent@openssh.com", ours */
+	CHAN_KIND_X11,			/* "x11" (s. 6.3.2), ours */
+};
+
+/*
+ * A channel open other than "session": from the peer (DIRECT_*), parsed
+ * by chan.c and given to backend->direct_open; or from us (FORWARDED_*,
+ * AGENT, X11) given to chan_open.  Strings are borrowed for the call.
+ *
+ *   direct-tcpip / forwarded-tcpip (RFC 4254 s. 7.2):
+ *     host, port: to connect to (direct) / the address and port that
+ *       were connected (forwarded: as the client's tcpip-forward asked)
+ *     orig_host, orig_port: the originator
+ *   direct-streamlocal@openssh.com (PROTOCOL 2.4):
+ *     path; then string reserved, uint32 reserved (ignored)
+ *   forwarded-streamlocal@openssh.com: path (the listening socket as the
+ *     client asked), then string reserved
+ *   x11 (s. 6.3.2): orig_host, orig_port
+ *   auth-agent@openssh.com: nothing
+ */
+struct chan_open_req {
+	enum chan_kind kind;
+	const char *host;
+	uint32_t port;
+	const char *orig_host;
+	uint32_t orig_port;
+	const char *path;
+};
+
+/*
+ * A global request (RFC 4254 s. 4 and 7.1; PROTOCOL 2.4) other than the
+ * ones chan.c answers itself (keepalive@openssh.com and
+ * no-more-sessions@openssh.com).  name is as sent; the fields are parsed
+ * for:
+ *   tcpip-forward / cancel-tcpip-forward: addr (the address to bind, as
+ *     sent), port
+ *   streamlocal-forward@openssh.com / cancel-streamlocal-forward@...:
+ *     path
+ * Other names have no fields parsed (the backend refuses them).
+ */
+struct chan_global_req {
+	const char *name;
+	int want_reply;
+	const char *addr;
+	uint32_t port;
+	const char *path;
+};
+
+/* backend->direct_open: accepted, CHANNEL_OPEN_CONFIRMATION comes later
+ * (chan_open_confirm / chan_open_fail) when the connect finishes. */
+#define CHAN_OPEN_PENDING	0xffffffffu
 
 /*
  * What the daemon decides.  Every function returns 0 for yes; for an open,
@@ -75,8 +147,30 @@ struct chan_backend {
 	 * process's standard input. */
 	void (*peer_eof)(void *arg, uint32_t id);
 	/* The channel is gone (both CLOSEs): free what belongs to it.  The
-	 * id may then be reused. */
+	 * id may then be reused.  Called for every kind, and for a channel
+	 * we opened whose open failed. */
 	void (*closed)(void *arg, uint32_t id);
+	/*
+	 * A direct-tcpip or direct-streamlocal open (see struct
+	 * chan_open_req); id is the local id it will have.  Return 0 to
+	 * confirm at once, CHAN_OPEN_PENDING to confirm or refuse later, or
+	 * a reason code (SSH2_OPEN_*) with *why (caller-freed, may stay
+	 * NULL) to refuse.  NULL: every such open is refused
+	 * administratively prohibited.
+	 */
+	uint32_t (*direct_open)(void *arg, uint32_t id,
+	    const struct chan_open_req *req, char **why);
+	/*
+	 * A global request (see struct chan_global_req): 0 for
+	 * REQUEST_SUCCESS, anything else for REQUEST_FAILURE.  For a
+	 * tcpip-forward with port 0, *port is the port allocated, sent in
+	 * the success reply (RFC 4254 s. 7.1).  NULL: every one refused.
+	 */
+	int (*global_request)(void *arg, const struct chan_global_req *req,
+	    uint32_t *port);
+	/* The peer answered a chan_open: ok 1 (confirmed, data may flow),
+	 * or 0 (refused; closed() follows). */
+	void (*open_result)(void *arg, uint32_t id, int ok);
 };
 
 struct chan_conn;
@@ -119,5 +213,29 @@ int	chan_send_keepalive(struct chan_conn *c) PC_WUR;
 unsigned chan_alive_pending(const struct chan_conn *c);
 /* Settings from sshd_config and the key's options. */
 void	chan_set_limits(struct chan_conn *c, unsigned max_sessions);
+
+/* The kind of an existing channel (CHAN_KIND_SESSION if none). */
+enum chan_kind chan_kind(const struct chan_conn *c, uint32_t id);
+/*
+ * Open a channel towards the peer (FORWARDED_TCPIP, FORWARDED_STREAMLOCAL,
+ * AGENT, X11; see struct chan_open_req), with our window and maximum
+ * packet.  *id is its local id; data may be sent once backend->open_result
+ * said ok (chan_send_space is 0 until then).  PC_ERR_NO_BUFFER_SPACE if
+ * CHAN_MAX_CHANNELS are open.
+ */
+int	chan_open(struct chan_conn *c, const struct chan_open_req *req,
+	    uint32_t *id) PC_WUR;
+/* Finish a direct open the backend left pending: confirm it, or refuse
+ * it with a reason code and description (the channel is then forgotten
+ * without a closed() call, as an open refused at once). */
+int	chan_open_confirm(struct chan_conn *c, uint32_t id) PC_WUR;
+int	chan_open_fail(struct chan_conn *c, uint32_t id, uint32_t reason,
+	    const char *desc) PC_WUR;
+/* Whether we sent EOF, and whether the peer's EOF was received. */
+int	chan_eof_sent(const struct chan_conn *c, uint32_t id);
+int	chan_peer_eof(const struct chan_conn *c, uint32_t id);
+/* Send SSH_MSG_DEBUG (RFC 4253 s. 11.3) with always_display false: how
+ * OpenSSH tells a client why a forwarding was refused. */
+int	chan_send_debug(struct chan_conn *c, const char *msg) PC_WUR;
 
 #endif /* PC_CHAN_H */

@@ -96,6 +96,16 @@ struct servconf_strlist {
 	size_t n;
 };
 
+#define SERVCONF_MAX_KEYWORDS	192	/* rows of the keyword table */
+
+/* The line that gave a keyword its value: file is borrowed from the
+ * global configuration's file names ("command-line" for -o), NULL when
+ * the value is the default. */
+struct servconf_origin {
+	const char *file;
+	int lineno;
+};
+
 /*
  * Typed option values.  "Unset" is -1 for numbers and NULL for strings
  * until servconf_fill_defaults() gives the defaults.
@@ -211,6 +221,25 @@ struct server_config {
 	struct servconf_strlist permit_listen;
 	int streamlocal_bind_mask;	/* umask for sockets, 0-0777 */
 	int streamlocal_bind_unlink;
+	/*
+	 * SSH Tectia's switches for TCP forwarding, per user and per group:
+	 * AllowTcpForwardingForUsers, AllowTcpForwardingForGroups,
+	 * DenyTcpForwardingForUsers, DenyTcpForwardingForGroups.  Entries
+	 * as AllowUsers / AllowGroups (USER or USER@HOST; group patterns),
+	 * accumulated across lines; empty: no restriction.
+	 */
+	struct servconf_strlist allow_tcp_fwd_users;
+	struct servconf_strlist allow_tcp_fwd_groups;
+	struct servconf_strlist deny_tcp_fwd_users;
+	struct servconf_strlist deny_tcp_fwd_groups;
+	char *xauth_location;		/* XAuthLocation, /usr/bin/xauth */
+	/* TCPWrappers (default yes when built with libwrap; "yes" is an
+	 * error without it), and the hosts_access(5) tables it reads. */
+	int tcp_wrappers;
+	char *tcp_wrappers_allow_file;	/* /etc/hosts.allow */
+	char *tcp_wrappers_deny_file;	/* /etc/hosts.deny */
+	/* Where each keyword's value came from (servconf_origin). */
+	struct servconf_origin origins[SERVCONF_MAX_KEYWORDS];
 
 	/* Source lines kept for Match; not copied by apply_match. */
 	struct servconf_line *lines;
@@ -290,6 +319,16 @@ void	servconf_match_ctx_clear(struct servconf_match_ctx *ctx);
  */
 const char *servconf_subsystem_command(const struct server_config *cfg,
 	    const char *name);
+
+/*
+ * Where keyword's value (lower case, as -T prints it) came from: "PATH
+ * line N" -- the line in a matching Match block when one set it -- or
+ * "default".  Written into buf (truncated to len); returns buf.  An
+ * unknown keyword gives "default".  For the forwarding log lines, which
+ * name the rule that decided.
+ */
+const char *servconf_origin(const struct server_config *cfg,
+	    const char *keyword, char *buf, size_t len);
 
 /* One "keyword value" line per option, lower case, as sshd -T. */
 void	servconf_dump(const struct server_config *cfg, FILE *f);

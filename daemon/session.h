@@ -51,6 +51,21 @@ const struct chan_backend *sessions_backend(struct sessions *s);
 /* The channel table the sessions talk to (made with their backend). */
 void	sessions_set_chan(struct sessions *s, struct chan_conn *cc);
 
+/*
+ * Agent and X11 forwarding for sessions, provided by the connection
+ * (daemon/fwd.c: fwd_agent_request, fwd_x11_request and
+ * fwd_session_closed have these contracts).  Without it (NULL) both
+ * requests are refused.  Borrowed for the life of the sessions.
+ */
+struct session_fwd {
+	void *arg;
+	int (*agent)(void *arg, const char **path);
+	int (*x11)(void *arg, uint32_t session_id, int single,
+	    const char **display, int *number);
+	void (*session_closed)(void *arg, uint32_t session_id);
+};
+void	sessions_set_fwd(struct sessions *s, const struct session_fwd *f);
+
 /* Fill at most max entries; returns how many. */
 size_t	sessions_pollfds(struct sessions *s, struct pollfd *pfd, size_t max);
 /* After poll: the same entries with revents set. */

@@ -41,6 +41,7 @@ static const char *const err_msgs[PC_ERR_NUM] = {
 	[36] = "authentication failed",
 	[37] = "key is revoked",
 	[38] = "certificate refused",
+	[39] = "refused by policy",
 };
 
 const char *

@@ -48,7 +48,8 @@
 #define PC_ERR_AUTH_FAILED		-36	/* wrong password, key refused */
 #define PC_ERR_KEY_REVOKED		-37	/* key or CA in RevokedKeys */
 #define PC_ERR_CERT_INVALID		-38	/* certificate refused */
-#define PC_ERR_NUM			39	/* number of codes (positive) */
+#define PC_ERR_PERMISSION_DENIED	-39	/* refused by policy */
+#define PC_ERR_NUM			40	/* number of codes (positive) */
 
 const char *pc_strerror(int err);
 
