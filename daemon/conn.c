@@ -19,6 +19,7 @@
 #include "config.h"
 #include "chan.h"
 #include "conn.h"
+#include "fwd.h"
 #include "hostkeys.h"
 #include "log.h"
 #include "session.h"
@@ -40,7 +41,10 @@ struct conn {
 	struct userauth *ua;
 	/* After authentication: */
 	struct sessions *sess;
+	struct fwd *fwd;
 	struct chan_conn *cc;
+	struct chan_backend be;		/* routes to sess or fwd */
+	struct session_fwd sfwd;	/* agent and X11 for sessions */
 	int sigchld[2];		/* self-pipe: the handler writes a byte */
 	uint64_t last_input;	/* ms, for ClientAliveInterval */
 	uint64_t last_probe;
@@ -255,6 +259,134 @@ transport_failed(struct conn *c, int r)
 }
 
 /*
+ * The channel backend: "session" channels go to the sessions, every
+ * other kind to the forwarding code.
+ */
+static const struct chan_backend *
+route(const struct conn *c, uint32_t id)
+{
+	const struct chan_backend *sb = sessions_backend(c->sess);
+
+	return chan_kind(c->cc, id) == CHAN_KIND_SESSION ? sb : NULL;
+}
+
+static uint32_t
+be_session_open(void *arg, uint32_t id, char **why)
+{
+	struct conn *c = arg;
+	const struct chan_backend *sb = sessions_backend(c->sess);
+
+	return sb->session_open(sb->arg, id, why);
+}
+
+static int
+be_session_request(void *arg, uint32_t id, const struct chan_req *req)
+{
+	struct conn *c = arg;
+	const struct chan_backend *sb = sessions_backend(c->sess);
+
+	return sb->session_request(sb->arg, id, req);
+}
+
+static void
+be_peer_eof(void *arg, uint32_t id)
+{
+	struct conn *c = arg;
+	const struct chan_backend *sb = route(c, id);
+
+	if (sb != NULL)
+		sb->peer_eof(sb->arg, id);
+	else if (c->fwd != NULL)
+		fwd_peer_eof(c->fwd, id);
+}
+
+static void
+be_closed(void *arg, uint32_t id)
+{
+	struct conn *c = arg;
+	const struct chan_backend *sb = route(c, id);
+
+	if (sb != NULL)
+		sb->closed(sb->arg, id);
+	else if (c->fwd != NULL)
+		fwd_closed(c->fwd, id);
+}
+
+static uint32_t
+be_direct_open(void *arg, uint32_t id, const struct chan_open_req *req,
+    char **why)
+{
+	struct conn *c = arg;
+
+	if (c->fwd == NULL)
+		return SSH2_OPEN_ADMINISTRATIVELY_PROHIBITED;
+	return fwd_direct_open(c->fwd, id, req, why);
+}
+
+static int
+be_global_request(void *arg, const struct chan_global_req *req,
+    uint32_t *port)
+{
+	struct conn *c = arg;
+
+	if (c->fwd == NULL)
+		return PC_ERR_PERMISSION_DENIED;
+	return fwd_global_request(c->fwd, req, port);
+}
+
+static void
+be_open_result(void *arg, uint32_t id, int ok)
+{
+	struct conn *c = arg;
+
+	if (c->fwd != NULL)
+		fwd_open_result(c->fwd, id, ok);
+}
+
+static int
+sfwd_agent(void *arg, const char **path)
+{
+	return fwd_agent_request(arg, path);
+}
+
+static int
+sfwd_x11(void *arg, uint32_t session_id, int single, const char **display,
+    int *number)
+{
+	return fwd_x11_request(arg, session_id, single, display, number);
+}
+
+static void
+sfwd_session_closed(void *arg, uint32_t session_id)
+{
+	fwd_session_closed(arg, session_id);
+}
+
+/* The forwarding half of the connection, after the channel table. */
+static int
+forwarding_start(struct conn *c, const struct session_params *sp)
+{
+	struct fwd_params fp;
+	int r;
+
+	memset(&fp, 0, sizeof(fp));
+	fp.cfg = sp->cfg;
+	fp.user = sp->user;
+	fp.opts = sp->opts;
+	userauth_key_info(c->ua, &fp.key_fp, &fp.opts_where);
+	fp.peer = &c->peer;
+	fp.cc = c->cc;
+	if ((r = fwd_new(&fp, &c->fwd)) != 0)
+		return r;
+	c->sfwd.arg = c->fwd;
+	c->sfwd.agent = sfwd_agent;
+	c->sfwd.x11 = sfwd_x11;
+	c->sfwd.session_closed = sfwd_session_closed;
+	sessions_set_fwd(c->sess, &c->sfwd);
+	return 0;
+}
+
+/*
  * After USERAUTH_SUCCESS: the sessions with the user's configuration
  * (Match applied by the backend), the channel table with their backend,
  * and SIGCHLD delivered through a self-pipe.  Only now: before
@@ -306,10 +438,19 @@ sessions_start(struct conn *c)
 		    pc_strerror(r));
 		return r;
 	}
-	if ((r = chan_conn_new(c->t, sessions_backend(c->sess), &c->cc)) != 0)
+	c->be.arg = c;
+	c->be.session_open = be_session_open;
+	c->be.session_request = be_session_request;
+	c->be.peer_eof = be_peer_eof;
+	c->be.closed = be_closed;
+	c->be.direct_open = be_direct_open;
+	c->be.global_request = be_global_request;
+	c->be.open_result = be_open_result;
+	if ((r = chan_conn_new(c->t, &c->be, &c->cc)) != 0)
 		return r;
 	sessions_set_chan(c->sess, c->cc);
-	return 0;
+	/* Without a configuration (no backend) nothing is forwarded. */
+	return sp.cfg != NULL ? forwarding_start(c, &sp) : 0;
 }
 
 /* Drain the self-pipe; then reap and finish what exited. */
@@ -364,7 +505,7 @@ process_input(struct conn *c)
 	}
 }
 
-#define CONN_MAX_PFD	(3 + SESSION_MAX_POLLFDS)
+#define CONN_MAX_PFD	(3 + SESSION_MAX_POLLFDS + FWD_MAX_POLLFDS)
 
 /* The configuration in force: after Match for the user once known. */
 static const struct server_config *
@@ -423,10 +564,10 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 {
 	static uint8_t buf[CONN_READ_MAX];
 	uint64_t start = monotime_ms(), now, deadline;
-	struct pollfd pfd[CONN_MAX_PFD];
-	size_t len, space, nsess = 0;
+	static struct pollfd pfd[CONN_MAX_PFD];
+	size_t len, space, nsess = 0, nfwd = 0;
 	ssize_t n;
-	int r, nfds, timeout, sig_at = -1, sess_at = 0;
+	int r, nfds, timeout, sig_at = -1, sess_at = 0, fwd_at = 0;
 
 	for (;;) {
 		if ((r = flush_some(c)) != 0) {
@@ -437,6 +578,7 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 		now = monotime_ms();
 		if ((r = tp_set_time(c->t, now / 1000)) != 0 ||
 		    (c->sess != NULL && (r = sessions_flush(c->sess)) != 0) ||
+		    (c->fwd != NULL && (r = fwd_flush(c->fwd)) != 0) ||
 		    (r = flush_some(c)) != 0)
 			return r;
 		timeout = -1;
@@ -483,6 +625,13 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 			    CONN_MAX_PFD - (size_t)sess_at);
 			nfds += (int)nsess;
 		}
+		nfwd = 0;
+		if (c->fwd != NULL) {
+			fwd_at = nfds;
+			nfwd = fwd_pollfds(c->fwd, pfd + fwd_at,
+			    CONN_MAX_PFD - (size_t)fwd_at);
+			nfds += (int)nfwd;
+		}
 		if (poll(pfd, (nfds_t)nfds, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -495,6 +644,12 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 		if (nsess > 0 &&
 		    (r = sessions_handle(c->sess, pfd + sess_at, nsess)) != 0) {
 			error("session I/O for %s port %d: %s", c->addr,
+			    c->port, pc_strerror(r));
+			return r;
+		}
+		if (nfwd > 0 &&
+		    (r = fwd_handle(c->fwd, pfd + fwd_at, nfwd)) != 0) {
+			error("forwarding for %s port %d: %s", c->addr,
 			    c->port, pc_strerror(r));
 			return r;
 		}
@@ -598,8 +753,12 @@ conn_serve(int rfd, int wfd, const struct conn_settings *s)
 	}
 	r = conn_loop(&c, s);
  out:
-	/* The channels first: their closing calls into the sessions. */
+	/* The channels first: their closing calls into the sessions and
+	 * the forwarding. */
 	chan_conn_free(c.cc);
+	if (c.sess != NULL)
+		sessions_set_fwd(c.sess, NULL);
+	fwd_free(c.fwd);
 	sessions_free(c.sess);
 	if (c.sigchld[0] != -1) {
 		conn_sigchld_fd = -1;

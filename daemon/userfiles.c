@@ -21,17 +21,8 @@
 
 #define AUTHCMD_MAX_ARGS	64
 
-/* Switch the effective identity to u for an open (root only). */
-struct saved_ids {
-	int switched;
-	uid_t euid;
-	gid_t egid;
-	int ngroups;
-	gid_t groups[NGROUPS_MAX];
-};
-
-static int
-use_uid(const struct auth_user *u, struct saved_ids *s)
+int
+userfile_become(const struct auth_user *u, struct userfile_ids *s)
 {
 	memset(s, 0, sizeof(*s));
 	if (geteuid() != 0 || u->uid == 0)
@@ -40,18 +31,20 @@ use_uid(const struct auth_user *u, struct saved_ids *s)
 	s->egid = getegid();
 	if ((s->ngroups = getgroups(NGROUPS_MAX, s->groups)) < 0)
 		return PC_ERR_SYSTEM;
+	/* From here on, whatever changed must be put back. */
+	s->switched = 1;
 	if (initgroups(u->name, u->gid) != 0 || setegid(u->gid) != 0 ||
 	    seteuid(u->uid) != 0) {
-		error("cannot switch to user %s to read files: %s", u->name,
+		error("cannot switch to user %s: %s", u->name,
 		    strerror(errno));
+		userfile_restore(s);
 		return PC_ERR_SYSTEM;
 	}
-	s->switched = 1;
 	return 0;
 }
 
-static void
-restore_uid(struct saved_ids *s)
+void
+userfile_restore(struct userfile_ids *s)
 {
 	if (!s->switched)
 		return;
@@ -111,7 +104,7 @@ int
 userfile_read(const struct auth_user *u, const char *path, int strict_modes,
     char **out, size_t *lenp)
 {
-	struct saved_ids ids;
+	struct userfile_ids ids;
 	struct stat st;
 	char *buf = NULL;
 	size_t len = 0;
@@ -122,12 +115,12 @@ userfile_read(const struct auth_user *u, const char *path, int strict_modes,
 	*lenp = 0;
 	if (path[0] != '/')
 		return PC_ERR_INVALID_ARGUMENT;
-	if ((r = use_uid(u, &ids)) != 0)
+	if ((r = userfile_become(u, &ids)) != 0)
 		return r;
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	err = errno;
 	if (fd == -1) {
-		restore_uid(&ids);
+		userfile_restore(&ids);
 		if (err == ENOENT)
 			return PC_ERR_NOT_FOUND;
 		debug("cannot open %s: %s", path, strerror(err));
@@ -162,7 +155,7 @@ userfile_read(const struct auth_user *u, const char *path, int strict_modes,
 	r = 0;
  out:
 	close(fd);
-	restore_uid(&ids);
+	userfile_restore(&ids);
 	free(buf);
 	return r;
 }

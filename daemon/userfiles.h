@@ -13,6 +13,9 @@
 #ifndef PC_USERFILES_H
 #define PC_USERFILES_H
 
+#include <sys/types.h>
+
+#include <limits.h>
 #include <stddef.h>
 
 #include "auth.h"
@@ -21,6 +24,25 @@
 #define USERFILE_MAX_SIZE	(8u * 1024 * 1024)
 #define AUTHCMD_MAX_OUTPUT	(8u * 1024 * 1024)
 #define AUTHCMD_TIMEOUT_SEC	30
+
+/*
+ * Act as user u for a file-system operation (an open, a Unix socket's
+ * bind, connect or unlink): when running as root, switch the effective
+ * uid, gid and groups to u's; userfile_restore switches back (and aborts
+ * if it cannot: running on as the user would be a corrupted invariant).
+ * Not root, or u is root: nothing changes.  Always pair the two calls.
+ */
+struct userfile_ids {
+	int switched;
+	uid_t euid;
+	gid_t egid;
+	int ngroups;
+	gid_t groups[NGROUPS_MAX];
+};
+
+int	userfile_become(const struct auth_user *u,
+	    struct userfile_ids *s) PC_WUR;
+void	userfile_restore(struct userfile_ids *s);
 
 /* Contents NUL-terminated in *out (caller frees); PC_ERR_NOT_FOUND when
  * the file does not exist (not logged), PC_ERR_SYSTEM when refused. */
