@@ -65,6 +65,7 @@ struct fwd_listener {
 struct fwd {
 	struct fwd_params p;
 	struct fwd_sock s[CHAN_MAX_CHANNELS];
+	uint32_t nsocks;	/* s[nsocks..] are all unused */
 	struct fwd_listener l[FWD_MAX_LISTENERS];
 	struct policy_fwd_cfg pc;
 	struct policy_fwd_subject subj;
@@ -259,6 +260,8 @@ sock_new(struct fwd *f, uint32_t id, enum chan_kind kind, int fd)
 	sock_free(f, id);
 	memset(s, 0, sizeof(*s));
 	s->used = 1;
+	if (id >= f->nsocks)
+		f->nsocks = id + 1;
 	s->kind = kind;
 	s->fd = fd;
 	return s;
@@ -1061,7 +1064,9 @@ fwd_pollfds(struct fwd *f, struct pollfd *pfd, size_t max)
 	uint32_t id;
 	int i;
 
-	for (id = 0; id < CHAN_MAX_CHANNELS && n < max; id++) {
+	while (f->nsocks > 0 && !f->s[f->nsocks - 1].used)
+		f->nsocks--;
+	for (id = 0; id < f->nsocks && n < max; id++) {
 		struct fwd_sock *s = &f->s[id];
 		short ev = 0;
 
@@ -1145,7 +1150,7 @@ fwd_flush(struct fwd *f)
 	uint32_t id;
 	int r;
 
-	for (id = 0; id < CHAN_MAX_CHANNELS; id++) {
+	for (id = 0; id < f->nsocks; id++) {
 		if (f->s[id].used && (r = sock_finish(f, id)) != 0)
 			return r;
 	}
