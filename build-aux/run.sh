@@ -56,7 +56,7 @@ mv "$cfg.tmp" "$cfg"
 cat <<EOF
 run: starting portcullisd on 127.0.0.1:$port (config $cfg)
 run: connect with:  ssh -p $port $user@127.0.0.1
-run: shells, commands, sftp and scp work; forwarding is not implemented
-run: yet (see README.md, "Status"); stop the server with Ctrl-C.
+run: shells, commands, sftp, scp and forwarding (-L, -R, -D, -A, -X)
+run: work (see README.md, "Status"); stop the server with Ctrl-C.
 EOF
 exec "$daemon" -D -e -f "$cfg"
