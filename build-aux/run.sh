@@ -50,6 +50,7 @@ HostKey $state/ssh_host_rsa_key
 PidFile $state/portcullisd.pid
 LogLevel INFO
 Subsystem sftp /usr/lib/openssh/sftp-server
+X11Forwarding yes
 EOF
 mv "$cfg.tmp" "$cfg"
 
