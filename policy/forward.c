@@ -519,22 +519,41 @@ decide_session(const struct policy_fwd_cfg *cfg,
 	return 0;
 }
 
-/* Are the list arguments consistent (a count with no array is a caller's
- * bug)? */
+/* Does list[0..n) exist, with no NULL entry? */
+static int
+entries_ok(const char *const *list, size_t n)
+{
+	size_t i;
+
+	if (n > 0 && list == NULL) {
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (list[i] == NULL) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Are the list arguments consistent (a count with no array, or a NULL
+ * entry, is a caller's bug)? */
 static int
 lists_ok(const struct policy_fwd_cfg *cfg, const struct auth_opts *key)
 {
-	if ((cfg->npermit_open > 0 && cfg->permit_open == NULL) ||
-	    (cfg->npermit_listen > 0 && cfg->permit_listen == NULL) ||
-	    (cfg->n_allow_tcp_users > 0 && cfg->allow_tcp_users == NULL) ||
-	    (cfg->n_allow_tcp_groups > 0 && cfg->allow_tcp_groups == NULL) ||
-	    (cfg->n_deny_tcp_users > 0 && cfg->deny_tcp_users == NULL) ||
-	    (cfg->n_deny_tcp_groups > 0 && cfg->deny_tcp_groups == NULL)) {
+	if (!entries_ok(cfg->permit_open, cfg->npermit_open) ||
+	    !entries_ok(cfg->permit_listen, cfg->npermit_listen) ||
+	    !entries_ok(cfg->allow_tcp_users, cfg->n_allow_tcp_users) ||
+	    !entries_ok(cfg->allow_tcp_groups, cfg->n_allow_tcp_groups) ||
+	    !entries_ok(cfg->deny_tcp_users, cfg->n_deny_tcp_users) ||
+	    !entries_ok(cfg->deny_tcp_groups, cfg->n_deny_tcp_groups)) {
 		return 0;
 	}
 	if (key != NULL &&
-	    ((key->npermitopen > 0 && key->permitopen == NULL) ||
-	    (key->npermitlisten > 0 && key->permitlisten == NULL))) {
+	    (!entries_ok((const char *const *)key->permitopen,
+	    key->npermitopen) ||
+	    !entries_ok((const char *const *)key->permitlisten,
+	    key->npermitlisten))) {
 		return 0;
 	}
 	return 1;
@@ -545,8 +564,6 @@ policy_forward(const struct policy_fwd_cfg *cfg,
     const struct policy_fwd_subject *s, const struct policy_fwd_request *req,
     struct policy_fwd_decision *d)
 {
-	size_t i;
-
 	if (d == NULL) {
 		return PC_ERR_INVALID_ARGUMENT;
 	}
@@ -555,17 +572,6 @@ policy_forward(const struct policy_fwd_cfg *cfg,
 	    !fwd_value_ok(cfg->allow_tcp) ||
 	    !fwd_value_ok(cfg->allow_streamlocal) || !lists_ok(cfg, s->key)) {
 		return PC_ERR_INVALID_ARGUMENT;
-	}
-	/* The "any" / "none" tests read the first entry. */
-	for (i = 0; i < cfg->npermit_open; i++) {
-		if (cfg->permit_open[i] == NULL) {
-			return PC_ERR_INVALID_ARGUMENT;
-		}
-	}
-	for (i = 0; i < cfg->npermit_listen; i++) {
-		if (cfg->permit_listen[i] == NULL) {
-			return PC_ERR_INVALID_ARGUMENT;
-		}
 	}
 	switch (req->kind) {
 	case POLICY_FWD_DIRECT_TCP:

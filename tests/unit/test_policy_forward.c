@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -1673,6 +1674,16 @@ test_bad_args(void **state)
 	o->npermitlisten = 0;
 	expect(&cfg, &s, &req, 1, POLICY_FWD_RULE_NONE, NULL, "key fixed");
 	authopts_free(o);
+	s.key = o = opts("permitopen=\"a:1\",permitopen=\"b:2\"");
+	free(o->permitopen[1]);
+	o->permitopen[1] = NULL;
+	expect_bad(&cfg, &s, &req, "key permitopen NULL entry");
+	authopts_free(o);
+	/* A NULL group entry. */
+	base_init(&cfg, &s, &req, POLICY_FWD_LISTEN_TCP);
+	cfg.deny_tcp_groups = null_entry;
+	cfg.n_deny_tcp_groups = 1;
+	expect_bad(&cfg, &s, &req, "deny groups NULL entry");
 }
 
 int
