@@ -163,8 +163,12 @@ struct policy_fwd_decision {
  * PermitListen and permitlisten hosts are patterns matched against the
  * lower-cased listen address (OpenSSH's remote_open_match).  Unix-socket
  * forwarding is not subject to the permit lists (as OpenSSH).
- * Returns 0 with d filled; PC_ERR_INVALID_ARGUMENT for NULL arguments or
- * an unknown kind (then d says refused).
+ * Returns 0 with d filled; PC_ERR_INVALID_ARGUMENT for NULL arguments
+ * (s->who.user included; a list count without its array), an unknown
+ * kind, an AllowTcpForwarding / AllowStreamLocalForwarding value outside
+ * POLICY_FWD_NO..ALL, or a TCP port outside 0..65535;
+ * PC_ERR_INVALID_FORMAT for a malformed USER@HOST entry in a Tectia list
+ * (the configuration parser refuses those).  On an error d says refused.
  */
 int	policy_forward(const struct policy_fwd_cfg *cfg,
 	    const struct policy_fwd_subject *s,

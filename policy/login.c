@@ -170,13 +170,53 @@ policy_login_user_pattern_check(const char *pattern)
 	    PC_ERR_INVALID_FORMAT : 0;
 }
 
+int
+policy_login_user_listed(const char *const *list, size_t n,
+    const struct policy_login_subject *s, size_t *which)
+{
+	size_t i;
+	int r;
+
+	if (which != NULL) {
+		*which = 0;
+	}
+	if (s == NULL || s->user == NULL || (n > 0 && list == NULL)) {
+		return PC_ERR_INVALID_ARGUMENT;
+	}
+	for (i = 0; i < n; i++) {
+		if (which != NULL) {
+			*which = i;
+		}
+		if (list[i] == NULL) {
+			return PC_ERR_INVALID_ARGUMENT;
+		}
+		if ((r = user_entry_match(s->user, s->host, s->addr,
+		    list[i])) != 0) {
+			return r;
+		}
+	}
+	return 0;
+}
+
 /* Does any of the user's groups match any entry (OpenSSH's ga_match)? */
-static int
-groups_match(const struct policy_login_subject *s,
-    const char *const *list, size_t n)
+int
+policy_login_group_listed(const char *const *list, size_t n,
+    const struct policy_login_subject *s, size_t *which)
 {
 	size_t i, j;
 
+	if (which != NULL) {
+		*which = 0;
+	}
+	if (s == NULL || (n > 0 && list == NULL) ||
+	    (s->ngroups > 0 && s->groups == NULL)) {
+		return PC_ERR_INVALID_ARGUMENT;
+	}
+	for (j = 0; j < n; j++) {
+		if (list[j] == NULL) {
+			return PC_ERR_INVALID_ARGUMENT;
+		}
+	}
 	for (i = 0; i < s->ngroups; i++) {
 		if (s->groups[i] == NULL) {
 			continue;
@@ -184,11 +224,29 @@ groups_match(const struct policy_login_subject *s,
 		for (j = 0; j < n; j++) {
 			if (match_pattern_list(s->groups[i], list[j], 0) ==
 			    MATCH_YES) {
+				if (which != NULL) {
+					*which = j;
+				}
 				return 1;
 			}
 		}
 	}
 	return 0;
+}
+
+/* The decision for a list test that failed: a caller's bug (a malformed
+ * entry the configuration parser should have refused, or a NULL). */
+static int
+list_error(struct policy_decision *d, enum policy_login_rule rule,
+    const char *keyword, const char *const *list, size_t which, int r)
+{
+	if (r == PC_ERR_INVALID_FORMAT) {
+		decide(d, 0, rule, "Invalid %s pattern \"%.100s\"", keyword,
+		    list[which]);
+	} else {
+		decide(d, 0, rule, "invalid arguments");
+	}
+	return r;
 }
 
 int
@@ -211,37 +269,26 @@ policy_login_allowed(const struct policy_login_cfg *cfg,
 	from = s->host != NULL ? s->host :
 	    (s->addr != NULL ? s->addr : "UNKNOWN");
 
-	for (i = 0; i < cfg->n_deny_users; i++) {
-		r = user_entry_match(s->user, s->host, s->addr,
-		    cfg->deny_users[i]);
-		if (r < 0) {
-			decide(d, 0, POLICY_RULE_DENY_USERS,
-			    "Invalid DenyUsers pattern \"%.100s\"",
-			    cfg->deny_users[i]);
-			return r;
-		}
-		if (r != 0) {
-			decide(d, 0, POLICY_RULE_DENY_USERS,
-			    "User %.100s from %.100s not allowed because "
-			    "listed in DenyUsers", s->user, from);
-			return 0;
-		}
+	r = policy_login_user_listed(cfg->deny_users, cfg->n_deny_users, s,
+	    &i);
+	if (r < 0) {
+		return list_error(d, POLICY_RULE_DENY_USERS, "DenyUsers",
+		    cfg->deny_users, i, r);
+	}
+	if (r == 1) {
+		decide(d, 0, POLICY_RULE_DENY_USERS,
+		    "User %.100s from %.100s not allowed because "
+		    "listed in DenyUsers", s->user, from);
+		return 0;
 	}
 	if (cfg->n_allow_users > 0) {
-		for (i = 0; i < cfg->n_allow_users; i++) {
-			r = user_entry_match(s->user, s->host, s->addr,
-			    cfg->allow_users[i]);
-			if (r < 0) {
-				decide(d, 0, POLICY_RULE_ALLOW_USERS,
-				    "Invalid AllowUsers pattern \"%.100s\"",
-				    cfg->allow_users[i]);
-				return r;
-			}
-			if (r == 1) {
-				break;
-			}
+		r = policy_login_user_listed(cfg->allow_users,
+		    cfg->n_allow_users, s, &i);
+		if (r < 0) {
+			return list_error(d, POLICY_RULE_ALLOW_USERS,
+			    "AllowUsers", cfg->allow_users, i, r);
 		}
-		if (i >= cfg->n_allow_users) {
+		if (r == 0) {
 			decide(d, 0, POLICY_RULE_ALLOW_USERS,
 			    "User %.100s from %.100s not allowed because not "
 			    "listed in AllowUsers", s->user, from);
@@ -255,20 +302,32 @@ policy_login_allowed(const struct policy_login_cfg *cfg,
 			    "in any group", s->user, from);
 			return 0;
 		}
-		if (cfg->n_deny_groups > 0 &&
-		    groups_match(s, cfg->deny_groups, cfg->n_deny_groups)) {
+		r = policy_login_group_listed(cfg->deny_groups,
+		    cfg->n_deny_groups, s, NULL);
+		if (r < 0) {
+			return list_error(d, POLICY_RULE_DENY_GROUPS,
+			    "DenyGroups", cfg->deny_groups, 0, r);
+		}
+		if (r == 1) {
 			decide(d, 0, POLICY_RULE_DENY_GROUPS,
 			    "User %.100s from %.100s not allowed because a "
 			    "group is listed in DenyGroups", s->user, from);
 			return 0;
 		}
-		if (cfg->n_allow_groups > 0 &&
-		    !groups_match(s, cfg->allow_groups, cfg->n_allow_groups)) {
-			decide(d, 0, POLICY_RULE_ALLOW_GROUPS,
-			    "User %.100s from %.100s not allowed because none "
-			    "of user's groups are listed in AllowGroups",
-			    s->user, from);
-			return 0;
+		if (cfg->n_allow_groups > 0) {
+			r = policy_login_group_listed(cfg->allow_groups,
+			    cfg->n_allow_groups, s, NULL);
+			if (r < 0) {
+				return list_error(d, POLICY_RULE_ALLOW_GROUPS,
+				    "AllowGroups", cfg->allow_groups, 0, r);
+			}
+			if (r == 0) {
+				decide(d, 0, POLICY_RULE_ALLOW_GROUPS,
+				    "User %.100s from %.100s not allowed "
+				    "because none of user's groups are listed "
+				    "in AllowGroups", s->user, from);
+				return 0;
+			}
 		}
 	}
 	decide(d, 1, POLICY_RULE_NONE, "User %.100s from %.100s allowed",

@@ -98,6 +98,32 @@ int	policy_login_allowed(const struct policy_login_cfg *cfg,
 	    struct policy_decision *d) PC_WUR;
 
 /*
+ * The list tests behind the decision above, shared with the forwarding
+ * policy (SSH Tectia's AllowTcpForwardingForUsers / ForGroups and
+ * DenyTcpForwardingForUsers / ForGroups take the same patterns).
+ *
+ * policy_login_user_listed: is s->user (from s->host / s->addr) matched
+ * by an entry of list[0..n), entries as AllowUsers ("USER" or
+ * "USER@HOST")?  The entries are tried in order; the first that matches
+ * or is malformed decides.
+ *
+ * policy_login_group_listed: does one of s->groups match an entry of
+ * list[0..n), entries as AllowGroups (pattern lists, '!' negating)?
+ * The user's groups are tried in order, each against every entry.
+ *
+ * Both return 1 (listed) with *which (if not NULL) the index of the
+ * matching entry, or 0 (not listed; an empty list lists nobody).
+ * policy_login_user_listed returns PC_ERR_INVALID_FORMAT with *which the
+ * malformed entry.  PC_ERR_INVALID_ARGUMENT for a NULL s, s->user (user
+ * lists), list (with n > 0) or entry, or s->groups NULL with
+ * s->ngroups > 0.
+ */
+int	policy_login_user_listed(const char *const *list, size_t n,
+	    const struct policy_login_subject *s, size_t *which) PC_WUR;
+int	policy_login_group_listed(const char *const *list, size_t n,
+	    const struct policy_login_subject *s, size_t *which) PC_WUR;
+
+/*
  * May the user root log in after method succeeded?  method is the SSH
  * method name ("publickey", "password", "keyboard-interactive", ...);
  * forced_command is 1 if the accepted key carries a forced command
