@@ -9,7 +9,7 @@ build_pkgs="gcc make autoconf automake pkg-config libc6-dev libsodium-dev
 libssl-dev libpam0g-dev libwrap0-dev openssh-sftp-server"
 check_pkgs="libcmocka-dev clang openssh-client openssh-server python3
 python3-pytest python3-paramiko python3-asyncssh dropbear-bin putty-tools
-socat procps iproute2 libpam-wrapper libnss-wrapper fail2ban valgrind"
+socat procps iproute2 libpam-wrapper libnss-wrapper fail2ban valgrind xauth"
 
 case "${1:-build}" in
 build) want="$build_pkgs" ;;
