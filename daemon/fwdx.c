@@ -25,10 +25,13 @@
 #include "err.h"
 #include "fwdx.h"
 #include "log.h"
+#include "rand.h"
 
 #define FWDX_X11_BASE_PORT	6000
 #define FWDX_LISTEN_BACKLOG	128
 #define FWDX_AGENT_TEMPLATE	"/tmp/ssh-XXXXXXXXXX"
+#define FWDX_AGENT_PREFIX_LEN	9	/* "/tmp/ssh-" */
+#define FWDX_MKDIR_TRIES	100
 #define FWDX_XAUTH_FIELD_MAX	1024	/* proto or cookie from the peer */
 
 /* Close-on-exec and non-blocking: the descriptor stays in the connection
@@ -44,6 +47,37 @@ fwdx_fd_flags(int fd)
 		return PC_ERR_SYSTEM;
 	}
 	return 0;
+}
+
+/*
+ * mkdtemp(3) as OpenBSD's, which sshd's template relies on: every X
+ * replaced (glibc's replaces only the last six).  The directory is made
+ * 0700 whatever the umask.
+ */
+static int
+fwdx_mkdtemp(char *dir)
+{
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	size_t i, len = strlen(dir);
+	int tries;
+
+	for (tries = 0; tries < FWDX_MKDIR_TRIES; tries++) {
+		for (i = FWDX_AGENT_PREFIX_LEN; i < len; i++) {
+			dir[i] = chars[rand_uniform(sizeof(chars) - 1)];
+		}
+		if (mkdir(dir, 0700) == 0) {
+			if (chmod(dir, 0700) == -1) {
+				(void)rmdir(dir);
+				return PC_ERR_SYSTEM;
+			}
+			return 0;
+		}
+		if (errno != EEXIST) {
+			return PC_ERR_SYSTEM;
+		}
+	}
+	return PC_ERR_SYSTEM;
 }
 
 static int
@@ -79,11 +113,9 @@ fwdx_agent_listen(uid_t uid, gid_t gid, pid_t pid, char *path,
 	path[0] = '\0';
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
-	/* mkdtemp makes the directory 0700 whatever the umask. */
-	if (mkdtemp(dir) == NULL) {
-		error("fwdx: mkdtemp %s: %s", FWDX_AGENT_TEMPLATE,
+	if ((r = fwdx_mkdtemp(dir)) != 0) {
+		error("fwdx: mkdir %s: %s", FWDX_AGENT_TEMPLATE,
 		    strerror(errno));
-		r = PC_ERR_SYSTEM;
 		goto out;
 	}
 	made_dir = 1;

@@ -20,6 +20,7 @@
 
 #include "err.h"
 #include "fwdx.h"
+#include "rand.h"
 
 static void
 assert_fd_flags(int fd)
@@ -64,6 +65,11 @@ test_agent_socket(void **state)
 	assert_string_equal(path + 19, want);
 	strcpy(dir, path);
 	dir[19] = '\0';
+	/* All ten characters random, as OpenBSD's mkdtemp: not glibc's
+	 * last six. */
+	assert_int_equal(strspn(dir + 9, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"), 10);
+	assert_false(memcmp(dir + 9, "XXXX", 4) == 0);
 
 	assert_int_equal(lstat(dir, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
@@ -444,5 +450,8 @@ main(void)
 		cmocka_unit_test(test_xauth_bad),
 	};
 
+	if (crypto_lib_init() != 0) {
+		return 1;
+	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
