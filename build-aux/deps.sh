@@ -5,11 +5,13 @@
 # Only missing packages are installed; nothing happens when all are present.
 set -eu
 
+# netbase: /etc/services, whose names the TCP wrappers daemon names of
+# forwarded ports use (sshdfwd-SERVICE); a runtime need too.
 build_pkgs="gcc make autoconf automake pkg-config libc6-dev libsodium-dev
-libssl-dev libpam0g-dev libwrap0-dev openssh-sftp-server"
+libssl-dev libpam0g-dev libwrap0-dev openssh-sftp-server netbase"
 check_pkgs="libcmocka-dev clang openssh-client openssh-server python3
 python3-pytest python3-paramiko python3-asyncssh dropbear-bin putty-tools
-socat procps iproute2 libpam-wrapper libnss-wrapper fail2ban valgrind"
+socat procps iproute2 libpam-wrapper libnss-wrapper fail2ban valgrind xauth"
 
 case "${1:-build}" in
 build) want="$build_pkgs" ;;

@@ -1,50 +1,24 @@
 /*
- * The connection protocol after authentication (see chan.h; RFC 4254).
+ * The connection protocol after authentication (see chan.h; RFC 4254):
+ * the channel table, data and windows, channel requests and closing.
+ * Opens (both ways) and global requests are in chanopen.c.
  *
  * Each message has its parse next to what it does; the channel's state is
- * a handful of flags (RFC 4254 s. 5.3: EOF and CLOSE each way).  Data from
- * the peer waits in the channel's input buffer, bounded by the window we
- * granted; data to the peer goes straight into the transport, bounded by
- * the peer's window and by how much output is already pending.
+ * where it is in its opening plus a handful of flags (RFC 4254 s. 5.3: EOF
+ * and CLOSE each way).  Data from the peer waits in the channel's input
+ * buffer, bounded by the window we granted; data to the peer goes straight
+ * into the transport, bounded by the peer's window and by how much output
+ * is already pending.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "chan.h"
+#include "chan_int.h"
 #include "log.h"
 #include "ssh2.h"
 
-#define CHAN_MAX_TYPE		64
-#define CHAN_MIN_PEER_PACKET	64	/* smaller peer max packets refused */
-#define CHAN_DATA_HEADER	(1 + 4 + 4 + 4)	/* type, id, [code], len */
-
-struct channel {
-	int used;
-	uint32_t remote_id;
-	int is_session;
-	/* RFC 4254 s. 5.3 */
-	int eof_rcvd, eof_sent, close_rcvd, close_sent, exit_sent;
-	int eof_told;			/* backend->peer_eof called */
-	/* peer -> us */
-	struct wbuf in;
-	uint32_t local_window;		/* what the peer may still send */
-	uint32_t local_consumed;	/* consumed since the last adjust */
-	/* us -> peer */
-	uint32_t remote_window;
-	uint32_t remote_maxpacket;
-};
-
-struct chan_conn {
-	struct tp *t;
-	const struct chan_backend *b;
-	struct channel ch[CHAN_MAX_CHANNELS];
-	unsigned nopen;
-	unsigned nsessions;
-	unsigned max_sessions;
-	int no_more_sessions;
-	unsigned alive_pending;		/* probes without a reply */
-	struct wbuf msg;
-};
+#define CHAN_DEBUG_MAX		1024	/* bytes of a DEBUG message */
 
 int
 chan_conn_new(struct tp *t, const struct chan_backend *backend,
@@ -63,22 +37,78 @@ chan_conn_new(struct tp *t, const struct chan_backend *backend,
 	return 0;
 }
 
-static void
-chan_free_one(struct chan_conn *c, uint32_t id)
-{
-	struct channel *ch = &c->ch[id];
+/* ------------------------------------------------------------ the table */
 
-	if (!ch->used)
+struct channel *
+chan_slot(const struct chan_conn *c, uint32_t id)
+{
+	if (id >= CHAN_MAX_CHANNELS || !c->ch[id].used)
+		return NULL;
+	return (struct channel *)&c->ch[id];
+}
+
+/* An open channel: the only kind the peer may talk to, and the only kind
+ * data and the end of a session go to. */
+static struct channel *
+get_open(const struct chan_conn *c, uint32_t id)
+{
+	struct channel *ch = chan_slot(c, id);
+
+	if (ch == NULL || ch->state != CHAN_ST_OPEN)
+		return NULL;
+	return ch;
+}
+
+int
+chan_slot_new(struct chan_conn *c, enum chan_kind k, uint32_t *id)
+{
+	struct channel *ch;
+	uint32_t i;
+
+	for (i = 0; i < CHAN_MAX_CHANNELS && c->ch[i].used; i++)
+		;
+	if (i == CHAN_MAX_CHANNELS)
+		return PC_ERR_NO_BUFFER_SPACE;
+	ch = &c->ch[i];
+	memset(ch, 0, sizeof(*ch));
+	ch->used = 1;
+	ch->kind = k;
+	ch->state = CHAN_ST_OPEN;
+	ch->local_window = CHAN_WINDOW;
+	wbuf_init(&ch->in, CHAN_WINDOW);
+	c->nopen++;
+	if (k == CHAN_KIND_SESSION)
+		c->nsessions++;
+	*id = i;
+	return 0;
+}
+
+void
+chan_slot_forget(struct chan_conn *c, uint32_t id)
+{
+	struct channel *ch = chan_slot(c, id);
+
+	if (ch == NULL)
 		return;
-	if (c->b != NULL && c->b->closed != NULL)
-		c->b->closed(c->b->arg, id);
 	wbuf_clear(&ch->in);
-	if (ch->is_session && c->nsessions > 0)
+	if (ch->kind == CHAN_KIND_SESSION && c->nsessions > 0)
 		c->nsessions--;
 	memset(ch, 0, sizeof(*ch));
 	c->nopen--;
 }
 
+void
+chan_slot_free(struct chan_conn *c, uint32_t id)
+{
+	if (chan_slot(c, id) == NULL)
+		return;
+	if (c->b != NULL && c->b->closed != NULL)
+		c->b->closed(c->b->arg, id);
+	chan_slot_forget(c, id);
+}
+
+/* Every channel still there is gone, whatever its state: the backend
+ * frees what it holds for pending and opening channels too. */
 void
 chan_conn_free(struct chan_conn *c)
 {
@@ -87,36 +117,9 @@ chan_conn_free(struct chan_conn *c)
 	if (c == NULL)
 		return;
 	for (i = 0; i < CHAN_MAX_CHANNELS; i++)
-		chan_free_one(c, i);
+		chan_slot_free(c, i);
 	wbuf_clear(&c->msg);
 	free(c);
-}
-
-/*
- *   byte      SSH_MSG_GLOBAL_REQUEST
- *   string    "keepalive@openssh.com"
- *   boolean   TRUE
- * ClientAliveInterval's probe: any reply will do.
- */
-int
-chan_send_keepalive(struct chan_conn *c)
-{
-	int r;
-
-	wbuf_reset(&c->msg);
-	if ((r = wbuf_put_u8(&c->msg, SSH2_MSG_GLOBAL_REQUEST)) != 0 ||
-	    (r = wbuf_put_cstring(&c->msg, "keepalive@openssh.com")) != 0 ||
-	    (r = wbuf_put_bool(&c->msg, 1)) != 0 ||
-	    (r = tp_send_wbuf(c->t, &c->msg)) != 0)
-		return r;
-	c->alive_pending++;
-	return 0;
-}
-
-unsigned
-chan_alive_pending(const struct chan_conn *c)
-{
-	return c->alive_pending;
 }
 
 void
@@ -125,26 +128,44 @@ chan_set_limits(struct chan_conn *c, unsigned max_sessions)
 	c->max_sessions = max_sessions;
 }
 
-static struct channel *
-get(const struct chan_conn *c, uint32_t id)
-{
-	if (id >= CHAN_MAX_CHANNELS || !c->ch[id].used)
-		return NULL;
-	return (struct channel *)&c->ch[id];
-}
-
 int
 chan_exists(const struct chan_conn *c, uint32_t id)
 {
-	return get(c, id) != NULL;
+	return chan_slot(c, id) != NULL;
 }
 
+enum chan_kind
+chan_kind(const struct chan_conn *c, uint32_t id)
+{
+	const struct channel *ch = chan_slot(c, id);
+
+	return ch == NULL ? CHAN_KIND_SESSION : ch->kind;
+}
+
+/* For a channel that is gone, the answers below are "yes": nothing more
+ * will come from the peer, nothing more may be sent. */
 int
 chan_peer_closed(const struct chan_conn *c, uint32_t id)
 {
-	const struct channel *ch = get(c, id);
+	const struct channel *ch = chan_slot(c, id);
 
 	return ch == NULL || ch->close_rcvd;
+}
+
+int
+chan_peer_eof(const struct chan_conn *c, uint32_t id)
+{
+	const struct channel *ch = chan_slot(c, id);
+
+	return ch == NULL || ch->eof_rcvd;
+}
+
+int
+chan_eof_sent(const struct chan_conn *c, uint32_t id)
+{
+	const struct channel *ch = chan_slot(c, id);
+
+	return ch == NULL || ch->eof_sent;
 }
 
 unsigned
@@ -157,10 +178,10 @@ chan_count(const struct chan_conn *c)
 static void
 maybe_free(struct chan_conn *c, uint32_t id)
 {
-	struct channel *ch = get(c, id);
+	struct channel *ch = chan_slot(c, id);
 
 	if (ch != NULL && ch->close_sent && ch->close_rcvd)
-		chan_free_one(c, id);
+		chan_slot_free(c, id);
 }
 
 /* ------------------------------------------------------------ sending */
@@ -179,7 +200,7 @@ pending_output(const struct chan_conn *c)
 size_t
 chan_send_space(const struct chan_conn *c, uint32_t id)
 {
-	const struct channel *ch = get(c, id);
+	const struct channel *ch = get_open(c, id);
 	size_t pend = pending_output(c), space;
 
 	if (ch == NULL || ch->eof_sent || ch->close_sent || ch->close_rcvd)
@@ -209,7 +230,7 @@ size_t
 chan_send_data(struct chan_conn *c, uint32_t id, int ext, const uint8_t *p,
     size_t len)
 {
-	struct channel *ch = get(c, id);
+	struct channel *ch = get_open(c, id);
 	size_t total = 0, n, space = chan_send_space(c, id), maxp;
 
 	if (ch == NULL)
@@ -236,8 +257,8 @@ chan_send_data(struct chan_conn *c, uint32_t id, int ext, const uint8_t *p,
 	return total;
 }
 
-static int
-send_simple(struct chan_conn *c, uint8_t type, uint32_t remote_id)
+int
+chan_send_simple(struct chan_conn *c, uint8_t type, uint32_t remote_id)
 {
 	uint8_t m[5];
 
@@ -246,15 +267,24 @@ send_simple(struct chan_conn *c, uint8_t type, uint32_t remote_id)
 	return tp_send(c->t, m, sizeof(m));
 }
 
+/*
+ * The end of a channel.  Nothing may be sent on a channel that is not
+ * open yet (the peer has not confirmed ours, or does not know our id):
+ * asking is the caller's bug, except for CLOSE on a channel we are still
+ * opening, which goes out once the peer confirms (chan.h).
+ */
 int
 chan_send_eof(struct chan_conn *c, uint32_t id)
 {
-	struct channel *ch = get(c, id);
+	struct channel *ch = chan_slot(c, id);
 	int r;
 
 	if (ch == NULL || ch->eof_sent || ch->close_sent)
 		return 0;
-	if ((r = send_simple(c, SSH2_MSG_CHANNEL_EOF, ch->remote_id)) != 0)
+	if (ch->state != CHAN_ST_OPEN)
+		return PC_ERR_INVALID_ARGUMENT;
+	if ((r = chan_send_simple(c, SSH2_MSG_CHANNEL_EOF,
+	    ch->remote_id)) != 0)
 		return r;
 	ch->eof_sent = 1;
 	return 0;
@@ -263,14 +293,23 @@ chan_send_eof(struct chan_conn *c, uint32_t id)
 int
 chan_send_close(struct chan_conn *c, uint32_t id)
 {
-	struct channel *ch = get(c, id);
+	struct channel *ch = chan_slot(c, id);
 	int r;
 
 	if (ch == NULL || ch->close_sent)
 		return 0;
-	if ((r = send_simple(c, SSH2_MSG_CHANNEL_CLOSE, ch->remote_id)) != 0)
+	if (ch->state == CHAN_ST_OPENING) {
+		ch->close_wanted = 1;
+		return 0;
+	}
+	if (ch->state != CHAN_ST_OPEN)
+		return PC_ERR_INVALID_ARGUMENT;
+	if ((r = chan_send_simple(c, SSH2_MSG_CHANNEL_CLOSE,
+	    ch->remote_id)) != 0)
 		return r;
 	ch->close_sent = 1;
+	/* The peer's CLOSE may be in already, its data unconsumed: that
+	 * data is dropped with the channel. */
 	maybe_free(c, id);
 	return 0;
 }
@@ -296,14 +335,29 @@ start_request(struct chan_conn *c, struct channel *ch, const char *type)
 	return 0;
 }
 
+/* exit-status and exit-signal: once, before CLOSE either way. */
+static int
+exit_allowed(const struct chan_conn *c, uint32_t id, struct channel **chp)
+{
+	struct channel *ch = chan_slot(c, id);
+
+	*chp = NULL;
+	if (ch == NULL || ch->exit_sent || ch->close_sent || ch->close_rcvd)
+		return 0;
+	if (ch->state != CHAN_ST_OPEN)
+		return PC_ERR_INVALID_ARGUMENT;
+	*chp = ch;
+	return 0;
+}
+
 int
 chan_send_exit_status(struct chan_conn *c, uint32_t id, uint32_t status)
 {
-	struct channel *ch = get(c, id);
+	struct channel *ch;
 	int r;
 
-	if (ch == NULL || ch->exit_sent || ch->close_sent || ch->close_rcvd)
-		return 0;
+	if ((r = exit_allowed(c, id, &ch)) != 0 || ch == NULL)
+		return r;
 	if ((r = start_request(c, ch, "exit-status")) != 0 ||
 	    (r = wbuf_put_u32(&c->msg, status)) != 0 ||
 	    (r = tp_send_wbuf(c->t, &c->msg)) != 0)
@@ -316,11 +370,11 @@ int
 chan_send_exit_signal(struct chan_conn *c, uint32_t id, const char *signame,
     int core_dumped, const char *msg)
 {
-	struct channel *ch = get(c, id);
+	struct channel *ch;
 	int r;
 
-	if (ch == NULL || ch->exit_sent || ch->close_sent || ch->close_rcvd)
-		return 0;
+	if ((r = exit_allowed(c, id, &ch)) != 0 || ch == NULL)
+		return r;
 	if ((r = start_request(c, ch, "exit-signal")) != 0 ||
 	    (r = wbuf_put_cstring(&c->msg, signame)) != 0 ||
 	    (r = wbuf_put_bool(&c->msg, core_dumped)) != 0 ||
@@ -332,12 +386,35 @@ chan_send_exit_signal(struct chan_conn *c, uint32_t id, const char *signame,
 	return 0;
 }
 
+/*
+ *   byte      SSH_MSG_DEBUG
+ *   boolean   always_display (FALSE)
+ *   string    message in ISO-10646 UTF-8
+ *   string    language tag ("")
+ * (RFC 4253 s. 11.3)
+ */
+int
+chan_send_debug(struct chan_conn *c, const char *msg)
+{
+	int r;
+
+	if (msg == NULL || strlen(msg) > CHAN_DEBUG_MAX)
+		return PC_ERR_INVALID_ARGUMENT;
+	wbuf_reset(&c->msg);
+	if ((r = wbuf_put_u8(&c->msg, SSH2_MSG_DEBUG)) != 0 ||
+	    (r = wbuf_put_bool(&c->msg, 0)) != 0 ||
+	    (r = wbuf_put_cstring(&c->msg, msg)) != 0 ||
+	    (r = wbuf_put_cstring(&c->msg, "")) != 0)
+		return r;
+	return tp_send_wbuf(c->t, &c->msg);
+}
+
 /* ---------------------------------------------------------- receiving */
 
 const uint8_t *
 chan_recv_ptr(const struct chan_conn *c, uint32_t id, size_t *len)
 {
-	const struct channel *ch = get(c, id);
+	const struct channel *ch = chan_slot(c, id);
 
 	*len = 0;
 	if (ch == NULL)
@@ -346,18 +423,46 @@ chan_recv_ptr(const struct chan_conn *c, uint32_t id, size_t *len)
 	return wbuf_ptr(&ch->in);
 }
 
-/* Tell the backend about the peer's EOF once its data is all taken. */
+/* Tell the backend about the peer's EOF once its data is all taken; a
+ * CLOSE counts as EOF here (see finish_peer_close). */
 static void
 maybe_tell_eof(struct chan_conn *c, uint32_t id)
 {
-	struct channel *ch = get(c, id);
+	struct channel *ch = chan_slot(c, id);
 
-	if (ch == NULL || !ch->eof_rcvd || ch->eof_told ||
-	    wbuf_len(&ch->in) > 0)
+	if (ch == NULL || !(ch->eof_rcvd || ch->close_rcvd) ||
+	    ch->eof_told || wbuf_len(&ch->in) > 0)
 		return;
 	ch->eof_told = 1;
 	if (c->b->peer_eof != NULL)
 		c->b->peer_eof(c->b->arg, id);
+}
+
+/*
+ * The peer's CLOSE is in and the data it sent before is all consumed
+ * (chan.h): tell the backend EOF if not done yet, answer with our CLOSE
+ * (RFC 4254 s. 5.3) and forget the channel.  Does nothing until then.
+ */
+static int
+finish_peer_close(struct chan_conn *c, uint32_t id)
+{
+	struct channel *ch = chan_slot(c, id);
+	int r;
+
+	if (ch == NULL || !ch->close_rcvd || ch->close_sent ||
+	    wbuf_len(&ch->in) > 0)
+		return 0;
+	maybe_tell_eof(c, id);
+	/* peer_eof may have closed it (and so freed it) itself. */
+	if ((ch = chan_slot(c, id)) == NULL || !ch->close_rcvd ||
+	    ch->close_sent)
+		return 0;
+	if ((r = chan_send_simple(c, SSH2_MSG_CHANNEL_CLOSE,
+	    ch->remote_id)) != 0)
+		return r;
+	ch->close_sent = 1;
+	maybe_free(c, id);
+	return 0;
 }
 
 /*
@@ -372,7 +477,7 @@ maybe_adjust(struct chan_conn *c, struct channel *ch)
 	uint8_t m[9];
 	int r;
 
-	if (ch->eof_rcvd || ch->close_rcvd ||
+	if (ch->state != CHAN_ST_OPEN || ch->eof_rcvd || ch->close_rcvd ||
 	    ch->local_consumed < CHAN_WINDOW / 2)
 		return 0;
 	m[0] = SSH2_MSG_CHANNEL_WINDOW_ADJUST;
@@ -388,161 +493,25 @@ maybe_adjust(struct chan_conn *c, struct channel *ch)
 int
 chan_recv_consume(struct chan_conn *c, uint32_t id, size_t n)
 {
-	struct channel *ch = get(c, id);
+	struct channel *ch = chan_slot(c, id);
 	int r;
 
 	if (ch == NULL)
 		return PC_ERR_INVALID_ARGUMENT;
 	if ((r = wbuf_consume(&ch->in, n)) != 0)
 		return r;
+	/* n is at most what is buffered, itself at most CHAN_WINDOW. */
 	ch->local_consumed += (uint32_t)n;
 	if ((r = maybe_adjust(c, ch)) != 0)
 		return r;
+	if (ch->close_rcvd)
+		return finish_peer_close(c, id);
 	maybe_tell_eof(c, id);
 	return 0;
 }
 
-/*
- *   byte      SSH_MSG_GLOBAL_REQUEST
- *   string    request name
- *   boolean   want reply
- *   ....      request-specific data
- * (RFC 4254 s. 4; OpenSSH PROTOCOL 2.2 and 2.5 for no-more-sessions and
- * keepalive, which any reply answers)
- */
-static int
-recv_global_request(struct chan_conn *c, struct wbuf *m)
-{
-	char *name = NULL;
-	int want_reply, r;
-	uint8_t fail = SSH2_MSG_REQUEST_FAILURE;
-
-	if ((r = wbuf_get_cstring(m, &name, NULL)) != 0 ||
-	    (r = wbuf_get_bool(m, &want_reply)) != 0)
-		goto out;
-	if (strcmp(name, "no-more-sessions@openssh.com") == 0) {
-		c->no_more_sessions = 1;
-		debug("no more sessions");
-	} else
-		debug("global request %s refused", name);
-	if (want_reply)
-		r = tp_send(c->t, &fail, 1);
- out:
-	free(name);
-	return r;
-}
-
-static int
-send_open_failure(struct chan_conn *c, uint32_t sender, uint32_t reason,
-    const char *desc)
-{
-	int r;
-
-	wbuf_reset(&c->msg);
-	if ((r = wbuf_put_u8(&c->msg, SSH2_MSG_CHANNEL_OPEN_FAILURE)) != 0 ||
-	    (r = wbuf_put_u32(&c->msg, sender)) != 0 ||
-	    (r = wbuf_put_u32(&c->msg, reason)) != 0 ||
-	    (r = wbuf_put_cstring(&c->msg, desc)) != 0 ||
-	    (r = wbuf_put_cstring(&c->msg, "")) != 0)
-		return r;
-	return tp_send_wbuf(c->t, &c->msg);
-}
-
-/*
- *   byte      SSH_MSG_CHANNEL_OPEN
- *   string    channel type
- *   uint32    sender channel
- *   uint32    initial window size
- *   uint32    maximum packet size
- *   ....      channel type specific data
- * (RFC 4254 s. 5.1)
- */
-static int
-recv_channel_open(struct chan_conn *c, struct wbuf *m, uint32_t *reason)
-{
-	char *type = NULL, *why = NULL;
-	uint32_t sender, window, maxpacket, id, code;
-	struct channel *ch;
-	int r;
-
-	if ((r = wbuf_get_cstring(m, &type, NULL)) != 0 ||
-	    (r = wbuf_get_u32(m, &sender)) != 0 ||
-	    (r = wbuf_get_u32(m, &window)) != 0 ||
-	    (r = wbuf_get_u32(m, &maxpacket)) != 0)
-		goto out;
-	if (strcmp(type, "session") != 0) {
-		logit("refused %.*s channel open: unknown channel type",
-		    CHAN_MAX_TYPE, type);
-		r = send_open_failure(c, sender, SSH2_OPEN_UNKNOWN_CHANNEL_TYPE,
-		    "unknown channel type");
-		goto out;
-	}
-	if ((r = wbuf_get_end(m)) != 0)
-		goto out;
-	if (c->no_more_sessions) {
-		/* OpenSSH: a client that promised no more sessions and
-		 * opens one is attacking; end the connection. */
-		error("session channel open after no-more-sessions");
-		*reason = SSH2_DISCONNECT_BY_APPLICATION;
-		r = PC_ERR_PROTOCOL;
-		goto out;
-	}
-	if (maxpacket < CHAN_MIN_PEER_PACKET) {
-		r = send_open_failure(c, sender, SSH2_OPEN_ADMINISTRATIVELY_PROHIBITED,
-		    "maximum packet size too small");
-		goto out;
-	}
-	if (c->nsessions >= c->max_sessions) {
-		logit("refused session channel open: MaxSessions (%u) reached",
-		    c->max_sessions);
-		r = send_open_failure(c, sender,
-		    SSH2_OPEN_ADMINISTRATIVELY_PROHIBITED, "no more sessions");
-		goto out;
-	}
-	for (id = 0; id < CHAN_MAX_CHANNELS && c->ch[id].used; id++)
-		;
-	if (id == CHAN_MAX_CHANNELS) {
-		r = send_open_failure(c, sender, SSH2_OPEN_RESOURCE_SHORTAGE,
-		    "too many channels");
-		goto out;
-	}
-	ch = &c->ch[id];
-	memset(ch, 0, sizeof(*ch));
-	ch->used = 1;
-	ch->is_session = 1;
-	ch->remote_id = sender;
-	ch->remote_window = window;
-	ch->remote_maxpacket = maxpacket;
-	ch->local_window = CHAN_WINDOW;
-	wbuf_init(&ch->in, CHAN_WINDOW);
-	c->nopen++;
-	c->nsessions++;
-	code = c->b->session_open(c->b->arg, id, &why);
-	if (code != 0) {
-		/* Refused: forget the channel without a closed() call. */
-		wbuf_clear(&ch->in);
-		memset(ch, 0, sizeof(*ch));
-		c->nopen--;
-		c->nsessions--;
-		r = send_open_failure(c, sender, code, why ? why :
-		    "session refused");
-		goto out;
-	}
-	wbuf_reset(&c->msg);
-	if ((r = wbuf_put_u8(&c->msg, SSH2_MSG_CHANNEL_OPEN_CONFIRMATION)) ||
-	    (r = wbuf_put_u32(&c->msg, sender)) != 0 ||
-	    (r = wbuf_put_u32(&c->msg, id)) != 0 ||
-	    (r = wbuf_put_u32(&c->msg, CHAN_WINDOW)) != 0 ||
-	    (r = wbuf_put_u32(&c->msg, CHAN_MAX_PACKET)) != 0)
-		goto out;
-	r = tp_send_wbuf(c->t, &c->msg);
- out:
-	free(type);
-	free(why);
-	return r;
-}
-
-/* The fields of each channel request type (RFC 4254 s. 6.2 - 6.10). */
+/* The fields of each channel request type (RFC 4254 s. 6.2 - 6.10,
+ * OpenSSH PROTOCOL for the agent). */
 static int
 parse_request(struct wbuf *m, struct chan_req *q, char **s1, char **s2)
 {
@@ -559,6 +528,15 @@ parse_request(struct wbuf *m, struct chan_req *q, char **s1, char **s2)
 		    &q->modeslen)) != 0)
 			return r;
 		q->term = *s1;
+	} else if (strcmp(t, "x11-req") == 0) {
+		/* s. 6.3.1 */
+		if ((r = wbuf_get_bool(m, &q->single_connection)) != 0 ||
+		    (r = wbuf_get_cstring(m, s1, NULL)) != 0 ||
+		    (r = wbuf_get_cstring(m, s2, NULL)) != 0 ||
+		    (r = wbuf_get_u32(m, &q->x11_screen)) != 0)
+			return r;
+		q->x11_auth_proto = *s1;
+		q->x11_auth_cookie = *s2;
 	} else if (strcmp(t, "window-change") == 0) {
 		if ((r = wbuf_get_u32(m, &q->cols)) != 0 ||
 		    (r = wbuf_get_u32(m, &q->rows)) != 0 ||
@@ -582,7 +560,8 @@ parse_request(struct wbuf *m, struct chan_req *q, char **s1, char **s2)
 	} else if (strcmp(t, "break") == 0) {
 		if ((r = wbuf_get_u32(m, &q->break_ms)) != 0)
 			return r;
-	} else if (strcmp(t, "shell") != 0) {
+	} else if (strcmp(t, "shell") != 0 &&
+	    strcmp(t, "auth-agent-req@openssh.com") != 0) {
 		/* Unknown here: the backend refuses it; fields ignored. */
 		return 0;
 	}
@@ -613,14 +592,18 @@ recv_channel_request(struct chan_conn *c, struct channel *ch, uint32_t id,
 	if ((r = parse_request(m, &q, &s1, &s2)) != 0)
 		goto out;
 	/* Requests on a closing channel are ignored (RFC 4254 s. 5.3). */
-	if (ch->close_rcvd || ch->close_sent) {
+	if (ch->close_sent) {
 		r = 0;
 		goto out;
 	}
-	ok = c->b->session_request(c->b->arg, id, &q) == 0;
+	/* Only sessions take requests: forwarded channels carry bytes. */
+	if (ch->kind == CHAN_KIND_SESSION)
+		ok = c->b->session_request(c->b->arg, id, &q) == 0;
+	else
+		ok = 0;
 	debug("channel %u: %s request %s", id, type, ok ? "done" : "refused");
 	if (want_reply)
-		r = send_simple(c, ok ? SSH2_MSG_CHANNEL_SUCCESS :
+		r = chan_send_simple(c, ok ? SSH2_MSG_CHANNEL_SUCCESS :
 		    SSH2_MSG_CHANNEL_FAILURE, ch->remote_id);
  out:
 	free(type);
@@ -629,21 +612,97 @@ recv_channel_request(struct chan_conn *c, struct channel *ch, uint32_t id,
 	return r;
 }
 
+/*
+ *   byte      SSH_MSG_CHANNEL_DATA / SSH_MSG_CHANNEL_EXTENDED_DATA
+ *   uint32    recipient channel
+ *   [uint32   data_type_code]
+ *   string    data
+ */
+static int
+recv_data(struct chan_conn *c, uint8_t type, struct channel *ch,
+    uint32_t id, struct wbuf *m)
+{
+	const uint8_t *data;
+	uint32_t code;
+	size_t len;
+	int r;
+
+	if (type == SSH2_MSG_CHANNEL_EXTENDED_DATA &&
+	    (r = wbuf_get_u32(m, &code)) != 0)
+		return r;
+	if ((r = wbuf_get_string_direct(m, &data, &len)) != 0 ||
+	    (r = wbuf_get_end(m)) != 0)
+		return r;
+	/* The window and packet size we granted bound the peer. */
+	if (len > ch->local_window || len > CHAN_MAX_PACKET || ch->eof_rcvd) {
+		error("channel %u: %zu bytes of data beyond the window "
+		    "or after EOF", id, len);
+		return PC_ERR_PROTOCOL;
+	}
+	ch->local_window -= (uint32_t)len;
+	if (type == SSH2_MSG_CHANNEL_EXTENDED_DATA) {
+		/* No channel kind has a use for the client's extended data
+		 * (OpenSSH drops it too): account for it and drop it,
+		 * re-opening the window here since no chan_recv_consume
+		 * will. */
+		ch->local_consumed += (uint32_t)len;
+		return maybe_adjust(c, ch);
+	}
+	return wbuf_put(&ch->in, data, len);
+}
+
+/*
+ *   byte      SSH_MSG_CHANNEL_CLOSE
+ *   uint32    recipient channel
+ * RFC 4254 s. 5.3: answered with our CLOSE, once what the peer sent
+ * before is consumed (chan.h).
+ */
+static int
+recv_close(struct chan_conn *c, struct channel *ch, uint32_t id,
+    struct wbuf *m)
+{
+	int r;
+
+	if ((r = wbuf_get_end(m)) != 0)
+		return r;
+	ch->close_rcvd = 1;
+	if (ch->close_sent) {
+		maybe_free(c, id);
+		return 0;
+	}
+	if (wbuf_len(&ch->in) > 0) {
+		debug("channel %u: peer closed with %zu bytes unconsumed",
+		    id, wbuf_len(&ch->in));
+		return 0;
+	}
+	if ((r = chan_send_simple(c, SSH2_MSG_CHANNEL_CLOSE,
+	    ch->remote_id)) != 0)
+		return r;
+	ch->close_sent = 1;
+	maybe_free(c, id);
+	return 0;
+}
+
 /* Messages about an open channel: the recipient is our id. */
 static int
 recv_channel_msg(struct chan_conn *c, uint8_t type, struct wbuf *m,
     uint32_t *reason)
 {
-	const uint8_t *data;
 	struct channel *ch;
-	uint32_t id, n, code;
-	size_t len;
+	uint32_t id, n;
 	int r;
 
 	if ((r = wbuf_get_u32(m, &id)) != 0)
 		return r;
-	if ((ch = get(c, id)) == NULL) {
+	/* A pending open's id is not known to the peer yet; ours it may
+	 * use only after confirming (RFC 4254 s. 5.1). */
+	if ((ch = get_open(c, id)) == NULL) {
 		error("message %u for unknown channel %u", type, id);
+		return PC_ERR_PROTOCOL;
+	}
+	/* RFC 4254 s. 5.3: nothing may follow the peer's CLOSE. */
+	if (ch->close_rcvd) {
+		error("channel %u: message %u after CLOSE", id, type);
 		return PC_ERR_PROTOCOL;
 	}
 	switch (type) {
@@ -659,28 +718,7 @@ recv_channel_msg(struct chan_conn *c, uint8_t type, struct wbuf *m,
 		return 0;
 	case SSH2_MSG_CHANNEL_DATA:
 	case SSH2_MSG_CHANNEL_EXTENDED_DATA:
-		if (type == SSH2_MSG_CHANNEL_EXTENDED_DATA &&
-		    (r = wbuf_get_u32(m, &code)) != 0)
-			return r;
-		if ((r = wbuf_get_string_direct(m, &data, &len)) != 0 ||
-		    (r = wbuf_get_end(m)) != 0)
-			return r;
-		/* The window and packet size we granted bound the peer. */
-		if (len > ch->local_window || len > CHAN_MAX_PACKET ||
-		    ch->eof_rcvd || ch->close_rcvd) {
-			error("channel %u: %zu bytes of data beyond the window "
-			    "or after EOF", id, len);
-			return PC_ERR_PROTOCOL;
-		}
-		ch->local_window -= (uint32_t)len;
-		if (type == SSH2_MSG_CHANNEL_EXTENDED_DATA) {
-			/* Sessions have no use for the client's extended
-			 * data: account for it and drop it, re-opening the
-			 * window here since no chan_recv_consume will. */
-			ch->local_consumed += (uint32_t)len;
-			return maybe_adjust(c, ch);
-		}
-		return wbuf_put(&ch->in, data, len);
+		return recv_data(c, type, ch, id, m);
 	case SSH2_MSG_CHANNEL_EOF:
 		if ((r = wbuf_get_end(m)) != 0)
 			return r;
@@ -688,18 +726,7 @@ recv_channel_msg(struct chan_conn *c, uint8_t type, struct wbuf *m,
 		maybe_tell_eof(c, id);
 		return 0;
 	case SSH2_MSG_CHANNEL_CLOSE:
-		if ((r = wbuf_get_end(m)) != 0)
-			return r;
-		ch->close_rcvd = 1;
-		/* RFC 4254 s. 5.3: answer with our CLOSE. */
-		if (!ch->close_sent) {
-			if ((r = send_simple(c, SSH2_MSG_CHANNEL_CLOSE,
-			    ch->remote_id)) != 0)
-				return r;
-			ch->close_sent = 1;
-		}
-		maybe_free(c, id);
-		return 0;
+		return recv_close(c, ch, id, m);
 	case SSH2_MSG_CHANNEL_REQUEST:
 		return recv_channel_request(c, ch, id, m);
 	case SSH2_MSG_CHANNEL_SUCCESS:
@@ -724,9 +751,12 @@ chan_recv(struct chan_conn *c, const uint8_t *msg, size_t len,
 	wbuf_init_const(&m, msg + 1, len - 1);
 	switch (msg[0]) {
 	case SSH2_MSG_GLOBAL_REQUEST:
-		return recv_global_request(c, &m);
+		return chan_recv_global_request(c, &m);
 	case SSH2_MSG_CHANNEL_OPEN:
-		return recv_channel_open(c, &m, reason);
+		return chan_recv_open(c, &m, reason);
+	case SSH2_MSG_CHANNEL_OPEN_CONFIRMATION:
+	case SSH2_MSG_CHANNEL_OPEN_FAILURE:
+		return chan_recv_open_reply(c, msg[0], &m);
 	case SSH2_MSG_CHANNEL_WINDOW_ADJUST:
 	case SSH2_MSG_CHANNEL_DATA:
 	case SSH2_MSG_CHANNEL_EXTENDED_DATA:

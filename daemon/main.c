@@ -3,6 +3,8 @@
  *   portcullisd [-DdeiqTtV] [-C spec] [-E logfile] [-f config]
  *               [-h host_key] [-o option] [-p port] [-Q query]
  */
+#include <sys/socket.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -236,6 +238,19 @@ setup_logging(const struct cmdline *c, const struct server_config *cfg)
 	log_init(&ls);
 }
 
+/* Is fd a TCP socket (IPv4 or IPv6)? */
+static int
+on_tcp(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	memset(&ss, 0, sizeof(ss));
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return 0;
+	return ss.ss_family == AF_INET || ss.ss_family == AF_INET6;
+}
+
 static int
 load_config(const struct cmdline *c, struct server_config *cfg)
 {
@@ -354,9 +369,15 @@ main(int argc, char **argv)
 	cs.backend = &ab.vt;
 	cs.authbackend = &ab;
 
-	if (c.inetd)
-		r = conn_serve(STDIN_FILENO, STDOUT_FILENO, &cs);
-	else {
+	if (c.inetd) {
+		/* inetd hands over a TCP socket: check it as the listener
+		 * would.  Pipes and Unix sockets have no host to check. */
+		if (on_tcp(STDIN_FILENO) &&
+		    !server_peer_allowed(&cfg, STDIN_FILENO))
+			r = PC_ERR_PERMISSION_DENIED;
+		else
+			r = conn_serve(STDIN_FILENO, STDOUT_FILENO, &cs);
+	} else {
 		memset(&so, 0, sizeof(so));
 		so.no_daemon = c.no_daemon;
 		so.debug_one = c.debug > 0;

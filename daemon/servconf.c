@@ -316,6 +316,27 @@ match_eval(char **av, int ac, const struct servconf_match_ctx *ctx,
 }
 
 /* ------------------------------------------------------------------ */
+/* Origins. */
+
+/*
+ * Note that file:lineno set kw's value in cfg: the first line does, as
+ * for the values, except for the keywords where the last line wins.
+ * file is borrowed from the global configuration's file names.
+ */
+static void
+origin_set(struct server_config *cfg, const struct servconf_kw *kw,
+    const char *file, int lineno)
+{
+	struct servconf_origin *o =
+	    &cfg->origins[(size_t)(kw - servconf_keywords)];
+
+	if (o->file == NULL || (kw->flags & KW_LAST)) {
+		o->file = file;
+		o->lineno = lineno;
+	}
+}
+
+/* ------------------------------------------------------------------ */
 /* Processing lines. */
 
 #define MODE_GLOBAL	0	/* the file's global part; check Match */
@@ -404,6 +425,9 @@ process_line(struct server_config *cfg, const char *text, const char *file,
 			goto out;
 		}
 		r = kw->type->parse(kw, w->mo, &lc, a.av + 1, a.ac - 1);
+		if (r == 0) {
+			origin_set(w->mo, kw, file, lineno);
+		}
 		goto out;
 	}
 	if (!w->in_match) {
@@ -416,6 +440,8 @@ process_line(struct server_config *cfg, const char *text, const char *file,
 	r = kw->type->parse(kw, target, &lc, a.av + 1, a.ac - 1);
 	if (target == &scratch) {
 		servconf_clear(&scratch);
+	} else if (r == 0) {
+		origin_set(cfg, kw, file, lineno);
 	}
  out:
 	args_free(&a);
@@ -667,6 +693,7 @@ servconf_init(struct server_config *cfg)
 	cfg->disable_forwarding = -1;
 	cfg->streamlocal_bind_mask = -1;
 	cfg->streamlocal_bind_unlink = -1;
+	cfg->tcp_wrappers = -1;
 }
 
 void
@@ -719,8 +746,21 @@ servconf_parse_arg(struct server_config *cfg, const char *line,
     const char *origin, int lineno)
 {
 	struct walk w = { MODE_CMDLINE, NULL, NULL, 0, 1, 0 };
+	size_t i;
+	int r;
 
-	return process_line(cfg, line, origin, lineno, &w);
+	/* Keep the name with the file names, so that the origins may
+	 * borrow it whatever the caller does with its string. */
+	for (i = 0; i < cfg->files.n; i++) {
+		if (strcmp(cfg->files.v[i], origin) == 0) {
+			break;
+		}
+	}
+	if (i == cfg->files.n && (r = servconf_strlist_add(&cfg->files,
+	    origin, SIZE_MAX)) != 0) {
+		return r;
+	}
+	return process_line(cfg, line, cfg->files.v[i], lineno, &w);
 }
 
 /* Resolve one ListenAddress (host NULL: the wildcard) for one port. */
@@ -847,7 +887,8 @@ servconf_fill_defaults(struct server_config *cfg)
 	if (cfg->max_startups_rate == -1) {
 		cfg->max_startups_rate = 30;
 	}
-	if ((r = servconf_kw_fill_auth(cfg)) != 0) {
+	if ((r = servconf_kw_fill_fwd(cfg)) != 0 ||
+	    (r = servconf_kw_fill_auth(cfg)) != 0) {
 		return r;
 	}
 	servconf_kw_fill_session(cfg);
@@ -899,17 +940,26 @@ servconf_apply_match(const struct server_config *global,
 			goto out;
 		}
 	}
+	/* The origins point into global's file names: out must not
+	 * outlive global, which a connection's options never do. */
+	memcpy(out->origins, global->origins, sizeof(out->origins));
 	w.ctx = ctx;
 	w.mo = &mo;
 	if ((r = walk_lines(NULL, global, &w)) != 0) {
 		goto out;
 	}
-	/* Match overrides global (OpenSSH's copy_set_server_options). */
+	/* Match overrides global (OpenSSH's copy_set_server_options), and
+	 * a block's line becomes the origin of what it set. */
 	for (i = 0; i < servconf_nkeywords; i++) {
-		if ((servconf_keywords[i].flags & KW_MATCH) &&
-		    (r = servconf_keywords[i].type->copy(&servconf_keywords[i],
+		if (!(servconf_keywords[i].flags & KW_MATCH)) {
+			continue;
+		}
+		if ((r = servconf_keywords[i].type->copy(&servconf_keywords[i],
 		    out, &mo)) != 0) {
 			goto out;
+		}
+		if (mo.origins[i].file != NULL) {
+			out->origins[i] = mo.origins[i];
 		}
 	}
 	servconf_kw_clear_none(out);
@@ -999,6 +1049,27 @@ servconf_parse_match_spec(const char *spec, struct servconf_match_ctx *ctx)
 		servconf_match_ctx_clear(ctx);
 	}
 	return r;
+}
+
+const char *
+servconf_origin(const struct server_config *cfg, const char *keyword,
+    char *buf, size_t len)
+{
+	const struct servconf_kw *kw;
+	const struct servconf_origin *o = NULL;
+
+	if (len == 0) {
+		return buf;
+	}
+	if ((kw = servconf_kw_find(keyword)) != NULL) {
+		o = &cfg->origins[(size_t)(kw - servconf_keywords)];
+	}
+	if (o == NULL || o->file == NULL) {
+		snprintf(buf, len, "default");
+	} else {
+		snprintf(buf, len, "%s line %d", o->file, o->lineno);
+	}
+	return buf;
 }
 
 void

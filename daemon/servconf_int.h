@@ -30,6 +30,9 @@
 /* A string whose value "none" means unset: made NULL once the options are
  * final (OpenSSH's CLEAR_ON_NONE) and dumped as "none" when NULL. */
 #define KW_NONE		0x04
+/* The last line wins rather than the first (OpenSSH's StreamLocalBindMask):
+ * its origin follows the last line too. */
+#define KW_LAST		0x08
 
 /* Where the line being parsed came from. */
 struct servconf_lctx {
@@ -136,8 +139,14 @@ int	servconf_rest_of_line(const struct servconf_lctx *lc, const char **sp,
 extern const struct servconf_kwtype servconf_t_subsystem;
 extern const struct servconf_kwtype servconf_t_permits;
 extern const struct servconf_kwtype servconf_t_octal;
+extern const struct servconf_kwtype servconf_t_tcpwrappers;
+extern const struct servconf_kwtype servconf_t_wrapfile;	/* absolute */
 /* Their defaults (part of servconf_fill_defaults). */
 void	servconf_kw_fill_session(struct server_config *cfg);
+/* XAuthLocation and the TCPWrappers keywords' defaults: before
+ * servconf_kw_fill_auth, whose servconf_kw_clear_none makes an
+ * "XAuthLocation none" NULL. */
+int	servconf_kw_fill_fwd(struct server_config *cfg) PC_WUR;
 
 /* servconf_kw.c: the table. */
 extern const struct servconf_kw servconf_keywords[];

@@ -606,7 +606,7 @@ const struct servconf_kw servconf_keywords[] = {
 	{ "clientalivecountmax", &servconf_t_int,
 	    OFF(client_alive_count_max), KW_ALL, NULL },
 	{ "streamlocalbindmask", &servconf_t_octal,
-	    OFF(streamlocal_bind_mask), KW_ALL, NULL },
+	    OFF(streamlocal_bind_mask), KW_ALL | KW_LAST, NULL },
 	{ "permitrootlogin", &servconf_t_enum, OFF(permit_root_login), KW_ALL,
 	    permit_root_values },
 	{ "hostbasedauthentication", &T_NOFLAG, 0, KW_ALL, NULL },
@@ -651,6 +651,10 @@ const struct servconf_kw servconf_keywords[] = {
 	{ "pidfile", &servconf_t_string, OFF(pid_file), KW_GLOBAL, NULL },
 	{ "modulifile", &servconf_t_string, OFF(moduli_file), KW_GLOBAL,
 	    NULL },
+	/* A file name made absolute, as OpenSSH's parse_filename; "none"
+	 * is no xauth (X11 forwarding is then refused). */
+	{ "xauthlocation", &T_ABSPATH, OFF(xauth_location),
+	    KW_GLOBAL | KW_NONE, NULL },
 	{ "ciphers", &servconf_t_alglist, OFF(ciphers), KW_GLOBAL,
 	    &algs_cipher },
 	{ "macs", &servconf_t_alglist, OFF(macs), KW_GLOBAL, &algs_mac },
@@ -696,6 +700,16 @@ const struct servconf_kw servconf_keywords[] = {
 	{ "denyusers", &T_USERLIST, OFF(deny_users), KW_ALL, NULL },
 	{ "allowgroups", &T_GROUPLIST, OFF(allow_groups), KW_ALL, NULL },
 	{ "denygroups", &T_GROUPLIST, OFF(deny_groups), KW_ALL, NULL },
+	/* SSH Tectia's per-user and per-group TCP forwarding switches:
+	 * entries as AllowUsers and AllowGroups. */
+	{ "allowtcpforwardingforusers", &T_USERLIST, OFF(allow_tcp_fwd_users),
+	    KW_ALL, NULL },
+	{ "allowtcpforwardingforgroups", &T_GROUPLIST,
+	    OFF(allow_tcp_fwd_groups), KW_ALL, NULL },
+	{ "denytcpforwardingforusers", &T_USERLIST, OFF(deny_tcp_fwd_users),
+	    KW_ALL, NULL },
+	{ "denytcpforwardingforgroups", &T_GROUPLIST,
+	    OFF(deny_tcp_fwd_groups), KW_ALL, NULL },
 	{ "authenticationmethods", &T_AUTHMETHODS, OFF(auth_methods), KW_ALL,
 	    "any" },
 	{ "subsystem", &servconf_t_subsystem, 0, KW_GLOBAL, NULL },
@@ -708,10 +722,23 @@ const struct servconf_kw servconf_keywords[] = {
 	{ "permitlisten", &servconf_t_permits, OFF(permit_listen), KW_ALL,
 	    "listen" },
 	{ "permituserenvironment", &servconf_t_userenv, 0, KW_GLOBAL, NULL },
+	/* TCP wrappers (hosts_access(5)), as an OpenSSH built with libwrap
+	 * had them, but switchable and with configurable tables. */
+	{ "tcpwrappers", &servconf_t_tcpwrappers, OFF(tcp_wrappers),
+	    KW_GLOBAL, NULL },
+	{ "tcpwrappersallowfile", &servconf_t_wrapfile,
+	    OFF(tcp_wrappers_allow_file), KW_GLOBAL, NULL },
+	{ "tcpwrappersdenyfile", &servconf_t_wrapfile,
+	    OFF(tcp_wrappers_deny_file), KW_GLOBAL, NULL },
 };
 
 const size_t servconf_nkeywords =
     sizeof(servconf_keywords) / sizeof(servconf_keywords[0]);
+
+/* struct server_config keeps one origin per row. */
+_Static_assert(sizeof(servconf_keywords) / sizeof(servconf_keywords[0]) <=
+    SERVCONF_MAX_KEYWORDS, "SERVCONF_MAX_KEYWORDS is smaller than the "
+    "keyword table");
 
 /* Other names OpenSSH accepts for a keyword. */
 static const struct {
@@ -745,7 +772,7 @@ static const char *const unsupported_keywords[] = {
 	"kerberosticketcleanup", "kerberostgtpassing", "logverbose",
 	"persourcemaxstartups", "persourcenetblocksize", "pubkeyauthoptions",
 	"rdomain", "requiredrsasize", "securitykeyprovider",
-	"skeyauthentication", "unusedconnectiontimeout", "xauthlocation",
+	"skeyauthentication", "unusedconnectiontimeout",
 };
 
 static int

@@ -15,6 +15,7 @@
 
 #include "log.h"
 #include "servconf_int.h"
+#include "tcpwrap.h"
 
 /* ------------------------------------------------------------------ */
 /* Environment: AcceptEnv, SetEnv. */
@@ -540,6 +541,77 @@ octal_dump(const struct servconf_kw *kw, const struct server_config *cfg,
 }
 
 /* ------------------------------------------------------------------ */
+/* TCPWrappers, TCPWrappersAllowFile, TCPWrappersDenyFile. */
+
+/*
+ * yes | no.  "yes" names a feature this build may lack: without libwrap
+ * it is an error at the line that asks for it, so a configuration that
+ * relies on hosts.deny never runs unprotected.
+ */
+static int
+tcpwrappers_parse(const struct servconf_kw *kw, struct server_config *cfg,
+    const struct servconf_lctx *lc, char **av, int ac)
+{
+	int *p = FIELD(cfg, kw, int), v;
+
+	if (servconf_one_arg(lc, av, ac) != 0) {
+		return PC_ERR_CONFIG;
+	}
+	if (strcasecmp(av[0], "yes") == 0) {
+		v = 1;
+	} else if (strcasecmp(av[0], "no") == 0) {
+		v = 0;
+	} else {
+		LERR(lc, "unsupported option \"%s\" for %s.", av[0],
+		    lc->keyword);
+		return PC_ERR_CONFIG;
+	}
+	if (v == 1 && !tcpwrap_available()) {
+		LERR(lc, "%s yes: portcullisd was built without libwrap "
+		    "(configure --without-libwrap)", lc->keyword);
+		return PC_ERR_CONFIG;
+	}
+	if (*p == -1) {
+		*p = v;
+	}
+	return 0;
+}
+
+static void
+tcpwrappers_dump(const struct servconf_kw *kw,
+    const struct server_config *cfg, FILE *f)
+{
+	int v = *CFIELD(cfg, kw, int);
+
+	if (v != -1) {
+		fprintf(f, "%s %s\n", kw->name, v ? "yes" : "no");
+	}
+}
+
+/*
+ * A hosts_access(5) table.  It must be absolute: the daemon runs from /
+ * once it has detached, and libwrap opens the file on every check.
+ */
+static int
+wrapfile_parse(const struct servconf_kw *kw, struct server_config *cfg,
+    const struct servconf_lctx *lc, char **av, int ac)
+{
+	char **p = FIELD(cfg, kw, char *);
+
+	if (servconf_one_arg(lc, av, ac) != 0) {
+		return PC_ERR_CONFIG;
+	}
+	if (av[0][0] != '/') {
+		LERR(lc, "%s must be an absolute path", lc->keyword);
+		return PC_ERR_CONFIG;
+	}
+	if (*p == NULL && (*p = strdup(av[0])) == NULL) {
+		return PC_ERR_ALLOC;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* The types. */
 
 const struct servconf_kwtype servconf_t_acceptenv = {
@@ -566,6 +638,14 @@ const struct servconf_kwtype servconf_t_permits = {
 };
 const struct servconf_kwtype servconf_t_octal = {
 	octal_parse, servconf_int_copy, octal_dump, servconf_nothing_free
+};
+const struct servconf_kwtype servconf_t_tcpwrappers = {
+	tcpwrappers_parse, servconf_int_copy, tcpwrappers_dump,
+	servconf_nothing_free
+};
+const struct servconf_kwtype servconf_t_wrapfile = {
+	wrapfile_parse, servconf_string_copy, servconf_string_dump,
+	servconf_string_free
 };
 
 /* ------------------------------------------------------------------ */
@@ -604,4 +684,31 @@ servconf_kw_fill_session(struct server_config *cfg)
 	fill_int(&cfg->disable_forwarding, 0);
 	fill_int(&cfg->streamlocal_bind_mask, 0177);
 	fill_int(&cfg->streamlocal_bind_unlink, 0);
+}
+
+static int
+fill_str(char **p, const char *def)
+{
+	if (*p == NULL && (*p = strdup(def)) == NULL) {
+		return PC_ERR_ALLOC;
+	}
+	return 0;
+}
+
+int
+servconf_kw_fill_fwd(struct server_config *cfg)
+{
+	int r;
+
+	/* TCP wrappers are on whenever the build has them, as in an
+	 * OpenSSH built --with-libwrap. */
+	fill_int(&cfg->tcp_wrappers, tcpwrap_available() ? 1 : 0);
+	if ((r = fill_str(&cfg->xauth_location, "/usr/bin/xauth")) != 0 ||
+	    (r = fill_str(&cfg->tcp_wrappers_allow_file,
+	    "/etc/hosts.allow")) != 0 ||
+	    (r = fill_str(&cfg->tcp_wrappers_deny_file,
+	    "/etc/hosts.deny")) != 0) {
+		return r;
+	}
+	return 0;
 }

@@ -18,6 +18,7 @@
 #include "rand.h"
 #include "sdnotify.h"
 #include "server.h"
+#include "tcpwrap.h"
 
 #define SERVER_MAX_LISTEN	SERVCONF_MAX_LISTEN
 #define SERVER_MAX_CHILDREN	4096	/* unauthenticated at once, hard cap */
@@ -213,6 +214,35 @@ close_all(struct server *s)
 	s->nstartups = 0;
 }
 
+int
+server_peer_allowed(const struct server_config *cfg, int fd)
+{
+	struct tcpwrap_cfg tw;
+	char client[64];
+	int r;
+
+	memset(&tw, 0, sizeof(tw));
+	tw.enabled = cfg->tcp_wrappers == 1;
+	tw.allow_file = cfg->tcp_wrappers_allow_file;
+	tw.deny_file = cfg->tcp_wrappers_deny_file;
+	r = tcpwrap_check(&tw, SERVER_DAEMON_NAME, fd, client,
+	    sizeof(client));
+	if (r == 0) {
+		return 1;
+	}
+	if (r == PC_ERR_PERMISSION_DENIED) {
+		/* libwrap's refuse() says "refused connect from NAME (ADDR)";
+		 * with no name lookups NAME is the address.  fail2ban's sshd
+		 * filter matches exactly that much. */
+		logit("refused connect from %s (%s) (TCP wrappers)", client,
+		    client);
+	} else {
+		error("TCP wrappers check for %s failed: %s", client,
+		    pc_strerror(r));
+	}
+	return 0;
+}
+
 /* The child: serve the connection and exit. */
 static void
 child_main(struct server *s, int fd, int startup_fd)
@@ -226,6 +256,12 @@ child_main(struct server *s, int fd, int startup_fd)
 	/* startup_fd stays open until the child ends: the parent sees the
 	 * end of an unauthenticated connection as EOF on it. */
 	(void)startup_fd;
+	/* hosts_access(5) before the first byte, as sshd with libwrap: a
+	 * refused peer never sees a banner. */
+	if (!server_peer_allowed(s->cfg, fd)) {
+		close(fd);
+		_exit(255);
+	}
 	r = conn_serve(fd, fd, s->cs);
 	close(fd);
 	_exit(r == 0 ? 0 : 255);
@@ -246,7 +282,8 @@ accept_one(struct server *s, int lfd)
 		return;
 	}
 	if (s->o->debug_one) {
-		(void)!conn_serve(fd, fd, s->cs);
+		if (server_peer_allowed(s->cfg, fd))
+			(void)!conn_serve(fd, fd, s->cs);
 		close(fd);
 		s->served_one = 1;
 		return;

@@ -241,6 +241,11 @@ sessenv_build(const struct session_conf *sc, const struct sessenv_info *in,
 	    (r = sessenv_set(out, "TERM", in->term)) != 0) {
 		goto out;
 	}
+	/* After TERM, before PAM's variables: sshd's do_setup_env. */
+	if (in->display != NULL &&
+	    (r = sessenv_set(out, "DISPLAY", in->display)) != 0) {
+		goto out;
+	}
 	if (in->pam_env != NULL) {
 		while (in->pam_env[npam] != NULL && npam < SESSENV_MAX) {
 			npam++;

@@ -104,6 +104,7 @@ struct sessenv_info {
 	const char *original_command;	/* replaced by a forced command */
 	const char *tz;			/* the daemon's TZ, or NULL */
 	const char *auth_sock;		/* SSH_AUTH_SOCK, or NULL */
+	const char *display;		/* DISPLAY (X11), or NULL */
 	const struct sessenv *accepted;	/* env requests, or NULL */
 	char *const *pam_env;		/* pam_getenvlist, or NULL */
 	char *const *key_env;		/* environment= options, or NULL */

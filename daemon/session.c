@@ -1,5 +1,6 @@
 /* Sessions: the chan_backend for "session" channels (see session.h). */
 #include <sys/types.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fwdx.h"
 #include "log.h"
 #include "loginrec.h"
 #include "pamsession.h"
@@ -23,6 +25,9 @@
 #define SESSION_READ_MAX	(64 * 1024)
 #define SESSION_LOGIN_MSG	4096
 #define SESSION_REAP_MS		1000	/* wait for HUP'd children */
+#define SESSION_X11_FIELD	1025	/* fwdx's longest proto or cookie */
+#define SESSION_DISPLAY_MAX	512
+#define SESSION_XAUTH_DEFAULT	"/usr/bin/xauth"	/* XAuthLocation */
 
 enum sess_role { ROLE_IN, ROLE_OUT, ROLE_ERR, ROLE_PTY };
 
@@ -42,6 +47,16 @@ struct sess {
 	int done;		/* exit message, EOF and CLOSE sent */
 	int restricted;		/* forced command or subsystem: no signals */
 	int logged_in;		/* utmp record written */
+	/* auth-agent-req@openssh.com: SSH_AUTH_SOCK, "" for none. */
+	char auth_sock[FWDX_PATH_MAX];
+	/* x11-req (RFC 4254 s. 6.3.1), once per session: DISPLAY, the
+	 * client's (fake) protocol and cookie for xauth or the rc file, and
+	 * the xauth input, which holds the cookie too (wiped). */
+	int x11;
+	char display[SESSION_DISPLAY_MAX];
+	char x11_proto[SESSION_X11_FIELD];
+	char x11_cookie[SESSION_X11_FIELD];
+	char *xauth_input;
 };
 
 struct sessions {
@@ -50,6 +65,7 @@ struct sessions {
 	struct chan_backend be;
 	struct chan_conn *cc;
 	struct pamsession *pam;
+	const struct session_fwd *fwd;	/* agent and X11; or NULL */
 	struct sess *s[SESSION_MAX];
 	char *accept_env;		/* AcceptEnv patterns, joined */
 	char *chroot;			/* ChrootDirectory, expanded */
@@ -155,6 +171,16 @@ sess_logout(struct sessions *s, struct sess *se)
 	se->logged_in = 0;
 }
 
+/* Free a string that held a secret (an X11 cookie). */
+static void
+wipe_free(char *p)
+{
+	if (p != NULL) {
+		explicit_bzero(p, strlen(p));
+		free(p);
+	}
+}
+
 static void
 sess_free(struct sessions *s, size_t i)
 {
@@ -164,6 +190,8 @@ sess_free(struct sessions *s, size_t i)
 	sess_close_fds(se);
 	sessenv_clear(&se->accepted);
 	free(se->term);
+	wipe_free(se->xauth_input);
+	explicit_bzero(se->x11_cookie, sizeof(se->x11_cookie));
 	free(se);
 	s->s[i] = NULL;
 }
@@ -210,6 +238,22 @@ be_session_open(void *arg, uint32_t id, char **why)
 	s->s[i] = se;
 	debug("session opened on channel %u", id);
 	return 0;
+}
+
+static const char *
+xauth_location(const struct sessions *s)
+{
+	if (s->p.cfg != NULL && s->p.cfg->xauth_location != NULL) {
+		return s->p.cfg->xauth_location;
+	}
+	return SESSION_XAUTH_DEFAULT;
+}
+
+static int
+x11_use_localhost(const struct sessions *s)
+{
+	/* X11UseLocalhost defaults to yes (also before fill_defaults). */
+	return s->p.cfg == NULL || s->p.cfg->x11_use_localhost != 0;
 }
 
 static int
@@ -326,6 +370,8 @@ start(struct sessions *s, struct sess *se, const char *type,
 	info.original_command = original;
 	info.tz = getenv("TZ");
 	info.accepted = &se->accepted;
+	info.auth_sock = se->auth_sock[0] != '\0' ? se->auth_sock : NULL;
+	info.display = se->x11 ? se->display : NULL;
 	if (s->pam != NULL) {
 		pamenv = pamsession_env(s->pam);
 	}
@@ -364,6 +410,12 @@ start(struct sessions *s, struct sess *se, const char *type,
 	pp.env = env.v;
 	pp.login_msg = msg;
 	pp.print_motd = interactive && s->sc.print_motd;
+	if (se->x11) {
+		pp.x11_proto = se->x11_proto;
+		pp.x11_cookie = se->x11_cookie;
+		pp.xauth_location = xauth_location(s);
+		pp.xauth_input = se->xauth_input;
+	}
 	if (interactive) {
 		/* Read before the record below updates it. */
 		if (s->sc.print_lastlog) {
@@ -470,6 +522,131 @@ req_signal(struct sessions *s, struct sess *se, const struct chan_req *req)
 	return r;
 }
 
+/*
+ * auth-agent-req@openssh.com (draft-ietf-sshm-ssh-agent s. 5.1): the
+ * connection's forwarding decides, logs and makes the socket; the
+ * session's process gets SSH_AUTH_SOCK.  Before the process starts:
+ * afterwards its environment cannot change.
+ */
+static int
+req_agent(struct sessions *s, struct sess *se)
+{
+	const char *path = NULL;
+	size_t len;
+	int r;
+
+	if (se->pid != 0) {
+		return PC_ERR_PROTOCOL;
+	}
+	if (s->fwd == NULL || s->fwd->agent == NULL) {
+		debug("session %u: agent forwarding not available", se->id);
+		return PC_ERR_PERMISSION_DENIED;
+	}
+	if ((r = s->fwd->agent(s->fwd->arg, &path)) != 0) {
+		return r;
+	}
+	if (path == NULL || (len = strlen(path)) == 0 ||
+	    len >= sizeof(se->auth_sock)) {
+		return PC_ERR_INTERNAL;
+	}
+	memcpy(se->auth_sock, path, len + 1);
+	return 0;
+}
+
+/* The checks that are the session's own (sshd's session_x11_req): once
+ * per session, and proto and cookie safe for xauth's input. */
+static int
+x11_check(struct sess *se, const struct chan_req *req)
+{
+	char *probe = NULL;
+	int r;
+
+	if (se->pid != 0) {
+		return PC_ERR_PROTOCOL;
+	}
+	if (se->x11) {
+		error("session %u: x11 forwarding already active", se->id);
+		return PC_ERR_PROTOCOL;
+	}
+	if (req->x11_auth_proto == NULL || req->x11_auth_cookie == NULL ||
+	    strlen(req->x11_auth_proto) >= SESSION_X11_FIELD ||
+	    strlen(req->x11_auth_cookie) >= SESSION_X11_FIELD) {
+		error("Invalid X11 forwarding data");
+		return PC_ERR_INVALID_FORMAT;
+	}
+	/* The same character check the xauth input gets later. */
+	r = fwdx_xauth_input("unix:0.0", 1, req->x11_auth_proto,
+	    req->x11_auth_cookie, &probe);
+	wipe_free(probe);
+	if (r != 0) {
+		error("Invalid X11 forwarding data");
+		return r;
+	}
+	return 0;
+}
+
+/*
+ * x11-req (RFC 4254 s. 6.3.1): after our own checks, the connection's
+ * forwarding decides, logs and listens on a display; then, as sshd, the
+ * xauth program must exist (else the listener is released and the
+ * client told).  The process gets DISPLAY=display.SCREEN and its xauth
+ * (or rc) entry when it starts.
+ */
+static int
+req_x11(struct sessions *s, struct sess *se, const struct chan_req *req)
+{
+	const char *display = NULL, *xauth;
+	struct stat st;
+	int r, n, number = -1;
+
+	if ((r = x11_check(se, req)) != 0) {
+		return r;
+	}
+	if (s->fwd == NULL || s->fwd->x11 == NULL) {
+		debug("session %u: X11 forwarding not available", se->id);
+		return PC_ERR_PERMISSION_DENIED;
+	}
+	if ((r = s->fwd->x11(s->fwd->arg, se->id, req->single_connection,
+	    &display, &number)) != 0) {
+		return r;
+	}
+	xauth = xauth_location(s);
+	if (stat(xauth, &st) == -1) {
+		/* sshd's words (it sends them to the client as a debug
+		 * message too). */
+		logit("No xauth program; cannot forward X11. (%s: %s)",
+		    xauth, strerror(errno));
+		r = PC_ERR_NOT_FOUND;
+		goto fail;
+	}
+	n = display == NULL ? -1 : snprintf(se->display,
+	    sizeof(se->display), "%s.%u", display, (unsigned)req->x11_screen);
+	if (n < 0 || (size_t)n >= sizeof(se->display)) {
+		r = PC_ERR_INTERNAL;
+		goto fail;
+	}
+	if ((r = fwdx_xauth_input(se->display, x11_use_localhost(s),
+	    req->x11_auth_proto, req->x11_auth_cookie,
+	    &se->xauth_input)) != 0) {
+		goto fail;
+	}
+	/* Lengths checked in x11_check. */
+	snprintf(se->x11_proto, sizeof(se->x11_proto), "%s",
+	    req->x11_auth_proto);
+	snprintf(se->x11_cookie, sizeof(se->x11_cookie), "%s",
+	    req->x11_auth_cookie);
+	se->x11 = 1;
+	debug("session %u: X11 display %s", se->id, se->display);
+	return 0;
+ fail:
+	/* Release the display listener made for this session. */
+	se->display[0] = '\0';
+	if (s->fwd->session_closed != NULL) {
+		s->fwd->session_closed(s->fwd->arg, se->id);
+	}
+	return r;
+}
+
 static int
 be_session_request(void *arg, uint32_t id, const struct chan_req *req)
 {
@@ -499,6 +676,12 @@ be_session_request(void *arg, uint32_t id, const struct chan_req *req)
 	}
 	if (strcmp(req->type, "signal") == 0) {
 		return req_signal(s, se, req);
+	}
+	if (strcmp(req->type, "auth-agent-req@openssh.com") == 0) {
+		return req_agent(s, se);
+	}
+	if (strcmp(req->type, "x11-req") == 0) {
+		return req_x11(s, se, req);
 	}
 	if (strcmp(req->type, "break") == 0) {
 		if (!se->have_pty || se->pty.master == -1 ||
@@ -539,6 +722,11 @@ be_closed(void *arg, uint32_t id)
 	}
 	for (i = 0; i < SESSION_MAX && s->s[i] != se; i++) {
 		;
+	}
+	/* Its X11 listener (and what else forwarding keeps for it) ends
+	 * with the channel, as sshd's session_close_x11. */
+	if (s->fwd != NULL && s->fwd->session_closed != NULL) {
+		s->fwd->session_closed(s->fwd->arg, id);
 	}
 	se->attached = 0;
 	if (se->pid > 0 && !se->exited) {
@@ -709,6 +897,12 @@ const struct chan_backend *
 sessions_backend(struct sessions *s)
 {
 	return &s->be;
+}
+
+void
+sessions_set_fwd(struct sessions *s, const struct session_fwd *f)
+{
+	s->fwd = f;
 }
 
 void

@@ -230,34 +230,99 @@ drop_privileges(const struct auth_user *u)
 	}
 }
 
-/* Run "sh FILE" (sshd(8) SSHRC) with no standard input, and wait. */
-static void
-run_rc(const char *file)
+/*
+ * Run argv (argv[0] the program) with `input` on its standard input (or
+ * /dev/null without), and wait: sshd's popen(..., "w") of the rc files
+ * and xauth, without a shell between.  The child's output goes to the
+ * session's.  Returns the wait status, or -1 if it could not run.
+ */
+static int
+run_with_input(char *const argv[], const char *input)
 {
+	void (*opipe)(int);
 	pid_t pid;
-	int st, fd;
+	int st, fd, pfd[2] = { -1, -1 };
 
+	if (input != NULL && pipe(pfd) == -1) {
+		return -1;
+	}
 	if ((pid = fork()) == -1) {
-		return;
+		if (input != NULL) {
+			close(pfd[0]);
+			close(pfd[1]);
+		}
+		return -1;
 	}
 	if (pid == 0) {
-		if ((fd = open("/dev/null", O_RDONLY)) != -1) {
+		if (input != NULL) {
+			close(pfd[1]);
+			fd = pfd[0];
+		} else {
+			fd = open("/dev/null", O_RDONLY);
+		}
+		if (fd != -1) {
 			(void)dup2(fd, STDIN_FILENO);
 			if (fd != STDIN_FILENO) {
 				close(fd);
 			}
 		}
-		execle(SESSENV_BSHELL, "sh", file, (char *)NULL, environ);
+		execve(argv[0], argv, environ);
 		_exit(127);
 	}
-	while (waitpid(pid, &st, 0) == -1 && errno == EINTR) {
-		;
+	if (input != NULL) {
+		close(pfd[0]);
+		/* An rc file need not read its input: EPIPE, not death. */
+		opipe = signal(SIGPIPE, SIG_IGN);
+		write_all(pfd[1], input, strlen(input));
+		close(pfd[1]);
+		signal(SIGPIPE, opipe);
 	}
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		char msg[256];
-		int n = snprintf(msg, sizeof(msg), "%s exited with status "
-		    "%d\n", file, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	while (waitpid(pid, &st, 0) == -1) {
+		if (errno != EINTR) {
+			return -1;
+		}
+	}
+	return st;
+}
 
+/* "sh FILE" (sshd(8) SSHRC); with X11, "PROTO COOKIE" on its input. */
+static void
+run_rc(const char *file, const char *input)
+{
+	char *argv[3];
+	char msg[256];
+	int st, n;
+
+	argv[0] = (char *)SESSENV_BSHELL;
+	argv[1] = (char *)file;
+	argv[2] = NULL;
+	st = run_with_input(argv, input);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		n = snprintf(msg, sizeof(msg), "%s exited with status %d\n",
+		    file, st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		if (n > 0 && (size_t)n < sizeof(msg)) {
+			write_all(STDERR_FILENO, msg, (size_t)n);
+		}
+	}
+}
+
+/* No rc file: add the display's cookie with "xauth -q -" (sshd's
+ * do_xauth), so that X clients of the session find it. */
+static void
+run_xauth(const struct sessproc_params *p)
+{
+	char *argv[4];
+	char msg[PATH_MAX + 64];
+	int st, n;
+
+	argv[0] = (char *)p->xauth_location;
+	argv[1] = (char *)"-q";
+	argv[2] = (char *)"-";
+	argv[3] = NULL;
+	st = run_with_input(argv, p->xauth_input);
+	if (st == -1 || (WIFEXITED(st) && WEXITSTATUS(st) == 127)) {
+		n = snprintf(msg, sizeof(msg), "Could not run %s -q -\n",
+		    p->xauth_location);
 		if (n > 0 && (size_t)n < sizeof(msg)) {
 			write_all(STDERR_FILENO, msg, (size_t)n);
 		}
@@ -268,20 +333,36 @@ static void
 do_rc(const struct sessproc_params *p)
 {
 	struct stat st;
+	char line[2 * 1100];
+	const char *input = NULL;
 	int user = stat(SESSENV_USER_RC, &st) == 0;
 	int sys = stat(SESSENV_SYSTEM_RC, &st) == 0;
+	int x11 = p->x11_proto != NULL && p->x11_cookie != NULL;
+	int n;
 
+	if (x11) {
+		n = snprintf(line, sizeof(line), "%s %s\n", p->x11_proto,
+		    p->x11_cookie);
+		if (n > 0 && (size_t)n < sizeof(line)) {
+			input = line;
+		}
+	}
 	switch (sessenv_rc_choice(p->sc, p->opts, p->is_subsystem, user,
 	    sys)) {
 	case SESSENV_RC_USER:
-		run_rc(SESSENV_USER_RC);
+		run_rc(SESSENV_USER_RC, input);
 		break;
 	case SESSENV_RC_SYSTEM:
-		run_rc(SESSENV_SYSTEM_RC);
+		run_rc(SESSENV_SYSTEM_RC, input);
 		break;
 	case SESSENV_RC_NONE:
+		if (x11 && p->xauth_location != NULL &&
+		    p->xauth_input != NULL) {
+			run_xauth(p);
+		}
 		break;
 	}
+	explicit_bzero(line, sizeof(line));
 }
 
 static void

@@ -30,6 +30,16 @@ struct sessproc_params {
 	 * login", PAM's messages), and whether /etc/motd follows. */
 	const char *login_msg;			/* or NULL */
 	int print_motd;
+	/*
+	 * X11 forwarding (x11-req), or all NULL.  As sshd's do_rc_files:
+	 * an rc file that runs gets "PROTO COOKIE\n" on its standard
+	 * input; without one, xauth_location runs as "-q -" with
+	 * xauth_input (fwdx_xauth_input) on its standard input.
+	 */
+	const char *x11_proto;
+	const char *x11_cookie;
+	const char *xauth_location;
+	const char *xauth_input;
 };
 
 /* The parent's ends: with a pty all -1 (the caller has the master). */

@@ -40,6 +40,23 @@ struct saved_req {
 	int has_modes;
 	char *name, *value, *command, *signal;
 	uint32_t break_ms;
+	int single_connection;
+	char *x11_auth_proto, *x11_auth_cookie;
+	uint32_t x11_screen;
+};
+
+/* A copy of the last direct open or global request the backend saw. */
+struct saved_open {
+	uint32_t id;
+	enum chan_kind kind;
+	char *host, *orig_host, *path;
+	uint32_t port, orig_port;
+};
+
+struct saved_global {
+	char *name, *addr, *path;
+	int want_reply;
+	uint32_t port;
 };
 
 struct env {
@@ -58,6 +75,19 @@ struct env {
 	uint32_t closed_ids[MAX_CALLS];
 	size_t eof_buffered;	/* chan_recv_ptr length when peer_eof ran */
 	struct saved_req req;
+	/* forwarding: the backend's answers */
+	uint32_t direct_code;	/* 0, CHAN_OPEN_PENDING or a reason */
+	const char *direct_why;
+	int direct_confirm_inside;	/* chan_open_confirm in the call */
+	int global_result;	/* global_request's return */
+	uint32_t global_port;	/* the port it allocates for port 0 */
+	int close_on_eof;	/* peer_eof calls chan_send_close */
+	/* and what it was asked */
+	unsigned ndirect, nglobal, nresult;
+	struct saved_open open;
+	struct saved_global global;
+	uint32_t result_ids[MAX_CALLS];
+	int result_ok[MAX_CALLS];
 };
 
 /* ------------------------------------------------------------ backend */
@@ -84,6 +114,26 @@ saved_clear(struct saved_req *q)
 	free(q->value);
 	free(q->command);
 	free(q->signal);
+	free(q->x11_auth_proto);
+	free(q->x11_auth_cookie);
+	memset(q, 0, sizeof(*q));
+}
+
+static void
+saved_open_clear(struct saved_open *q)
+{
+	free(q->host);
+	free(q->orig_host);
+	free(q->path);
+	memset(q, 0, sizeof(*q));
+}
+
+static void
+saved_global_clear(struct saved_global *q)
+{
+	free(q->name);
+	free(q->addr);
+	free(q->path);
 	memset(q, 0, sizeof(*q));
 }
 
@@ -127,7 +177,67 @@ be_request(void *arg, uint32_t id, const struct chan_req *req)
 	q->command = dup_or_null(req->command);
 	q->signal = dup_or_null(req->signal);
 	q->break_ms = req->break_ms;
+	q->single_connection = req->single_connection;
+	q->x11_auth_proto = dup_or_null(req->x11_auth_proto);
+	q->x11_auth_cookie = dup_or_null(req->x11_auth_cookie);
+	q->x11_screen = req->x11_screen;
 	return e->req_result;
+}
+
+static uint32_t
+be_direct_open(void *arg, uint32_t id, const struct chan_open_req *req,
+    char **why)
+{
+	struct env *e = arg;
+	struct saved_open *q = &e->open;
+
+	saved_open_clear(q);
+	e->ndirect++;
+	q->id = id;
+	q->kind = req->kind;
+	q->host = dup_or_null(req->host);
+	q->port = req->port;
+	q->orig_host = dup_or_null(req->orig_host);
+	q->orig_port = req->orig_port;
+	q->path = dup_or_null(req->path);
+	/* Pending while the backend looks at it. */
+	assert_true(chan_exists(e->cc, id));
+	assert_int_equal(chan_send_space(e->cc, id), 0);
+	if (e->direct_confirm_inside)
+		OK(chan_open_confirm(e->cc, id));
+	if (e->direct_code != 0 && e->direct_code != CHAN_OPEN_PENDING &&
+	    e->direct_why != NULL)
+		*why = dup_or_null(e->direct_why);
+	return e->direct_code;
+}
+
+static int
+be_global(void *arg, const struct chan_global_req *req, uint32_t *port)
+{
+	struct env *e = arg;
+	struct saved_global *q = &e->global;
+
+	saved_global_clear(q);
+	e->nglobal++;
+	q->name = dup_or_null(req->name);
+	q->want_reply = req->want_reply;
+	q->addr = dup_or_null(req->addr);
+	q->port = req->port;
+	q->path = dup_or_null(req->path);
+	if (e->global_result == 0 && req->port == 0 &&
+	    strcmp(req->name, "tcpip-forward") == 0)
+		*port = e->global_port;
+	return e->global_result;
+}
+
+static void
+be_open_result(void *arg, uint32_t id, int ok)
+{
+	struct env *e = arg;
+
+	assert_true(e->nresult < MAX_CALLS);
+	e->result_ids[e->nresult] = id;
+	e->result_ok[e->nresult++] = ok;
 }
 
 static void
@@ -138,6 +248,8 @@ be_eof(void *arg, uint32_t id)
 	assert_true(e->neof < MAX_CALLS);
 	e->eof_ids[e->neof++] = id;
 	(void)chan_recv_ptr(e->cc, id, &e->eof_buffered);
+	if (e->close_on_eof)
+		OK(chan_send_close(e->cc, id));
 }
 
 static void
@@ -145,8 +257,10 @@ be_closed(void *arg, uint32_t id)
 {
 	struct env *e = arg;
 
-	assert_true(e->nclosed < MAX_CALLS);
-	e->closed_ids[e->nclosed++] = id;
+	/* Counted always (chan_conn_free may close 1024), kept up to 64. */
+	if (e->nclosed < MAX_CALLS)
+		e->closed_ids[e->nclosed] = id;
+	e->nclosed++;
 }
 
 /* -------------------------------------------------------------- setup */
@@ -186,6 +300,9 @@ setup(void **state)
 	e->b.session_request = be_request;
 	e->b.peer_eof = be_eof;
 	e->b.closed = be_closed;
+	e->b.direct_open = be_direct_open;
+	e->b.global_request = be_global;
+	e->b.open_result = be_open_result;
 	if (chan_conn_new(e->p.s.t, &e->b, &e->cc) != 0)
 		return -1;
 	*state = e;
@@ -199,6 +316,8 @@ teardown(void **state)
 
 	chan_conn_free(e->cc);
 	saved_clear(&e->req);
+	saved_open_clear(&e->open);
+	saved_global_clear(&e->global);
 	pair_free(&e->p);
 	free(e);
 	return 0;
@@ -582,14 +701,13 @@ test_open_refused(void **state)
 	assert_int_equal(e->nclosed, 0);
 }
 
-/* RFC 4254 s. 5.1: only sessions here. */
+/* RFC 4254 s. 5.1: a type we do not know, with whatever data follows. */
 static void
 test_open_unknown_type(void **state)
 {
 	static const char *types[] = {
-		"direct-tcpip", "x11", "forwarded-tcpip",
-		"direct-streamlocal@openssh.com", "auth-agent@openssh.com",
-		"Session", "session ", "",
+		"Session", "session ", "", "direct-tcpip ", "tun@openssh.com",
+		"X11", "auth-agent-req@openssh.com",
 	};
 	struct env *e = *state;
 	struct wbuf m;
@@ -605,6 +723,7 @@ test_open_unknown_type(void **state)
 		    SSH2_OPEN_UNKNOWN_CHANNEL_TYPE, "unknown channel type");
 	}
 	assert_int_equal(e->nopen, 0);
+	assert_int_equal(e->ndirect, 0);
 	assert_int_equal(chan_count(e->cc), 0);
 	no_more_msgs(e);
 }
@@ -1355,21 +1474,40 @@ test_eof_after_data(void **state)
 	no_more_msgs(e);
 }
 
+/* EOF then CLOSE with data unconsumed: the channel stays until the
+ * data is taken (chan.h), then peer_eof, our CLOSE and closed(). */
 static void
 test_eof_then_close(void **state)
 {
 	struct env *e = *state;
+	const uint8_t *p;
+	size_t len;
 	uint32_t id = open_ok(e, 12, 1000, 1000);
 
 	OK(send_data(e, id, "abc", 3));
 	OK(send_simple(e, SSH2_MSG_CHANNEL_EOF, id));
 	OK(send_simple(e, SSH2_MSG_CHANNEL_CLOSE, id));
+	no_more_msgs(e);
+	assert_int_equal(e->nclosed, 0);
+	assert_int_equal(e->neof, 0);
+	assert_true(chan_exists(e->cc, id));
+	assert_true(chan_peer_closed(e->cc, id));
+	assert_true(chan_peer_eof(e->cc, id));
+	assert_int_equal(chan_send_space(e->cc, id), 0);
+	p = chan_recv_ptr(e->cc, id, &len);
+	assert_int_equal(len, 3);
+	assert_memory_equal(p, "abc", 3);
+	OK(chan_recv_consume(e->cc, id, 2));
+	no_more_msgs(e);
+	assert_int_equal(e->neof, 0);
+	OK(chan_recv_consume(e->cc, id, 1));
+	assert_int_equal(e->neof, 1);
+	assert_int_equal(e->eof_buffered, 0);
 	expect_simple(e, SSH2_MSG_CHANNEL_CLOSE, 12);
 	assert_int_equal(e->nclosed, 1);
-	assert_int_equal(e->neof, 0);
 	assert_false(chan_exists(e->cc, id));
-	assert_int_not_equal(chan_recv_consume(e->cc, id, 3), 0);
-	assert_int_equal(e->neof, 0);
+	assert_int_not_equal(chan_recv_consume(e->cc, id, 1), 0);
+	assert_int_equal(e->neof, 1);
 	no_more_msgs(e);
 }
 
@@ -1740,6 +1878,7 @@ test_global_requests(void **state)
 	OK(wbuf_get_end(&v));
 	OK(send_global(e, "keepalive@openssh.com", 0));
 	no_more_msgs(e);
+	e->global_result = PC_ERR_PERMISSION_DENIED;
 	mstart(&m, SSH2_MSG_GLOBAL_REQUEST);
 	OK(wbuf_put_cstring(&m, "tcpip-forward"));
 	OK(wbuf_put_bool(&m, 1));
@@ -1748,6 +1887,7 @@ test_global_requests(void **state)
 	OK(csend(e, &m));
 	next_msg(e, &v, SSH2_MSG_REQUEST_FAILURE);
 	OK(wbuf_get_end(&v));
+	assert_int_equal(e->nglobal, 1);
 	no_more_msgs(e);
 	/* Truncated */
 	mstart(&m, SSH2_MSG_GLOBAL_REQUEST);
@@ -1882,6 +2022,1380 @@ test_empty_message(void **state)
 	assert_int_equal(reason, SSH2_DISCONNECT_PROTOCOL_ERROR);
 }
 
+/* ------------------------------------------------- the peer's direct opens */
+
+static void
+build_direct_tcpip(struct wbuf *m, uint32_t sender, uint32_t window,
+    uint32_t maxpacket, const char *host, uint32_t port, const char *orig,
+    uint32_t orig_port)
+{
+	build_open(m, "direct-tcpip", sender, window, maxpacket);
+	OK(wbuf_put_cstring(m, host));
+	OK(wbuf_put_u32(m, port));
+	OK(wbuf_put_cstring(m, orig));
+	OK(wbuf_put_u32(m, orig_port));
+}
+
+static void
+build_direct_sl(struct wbuf *m, uint32_t sender, uint32_t window,
+    uint32_t maxpacket, const char *path)
+{
+	build_open(m, "direct-streamlocal@openssh.com", sender, window,
+	    maxpacket);
+	OK(wbuf_put_cstring(m, path));
+	OK(wbuf_put_cstring(m, ""));	/* reserved */
+	OK(wbuf_put_u32(m, 0));		/* reserved */
+}
+
+/* OPEN_CONFIRMATION for the peer's channel rid: returns our id. */
+static uint32_t
+expect_confirmation(struct env *e, uint32_t rid)
+{
+	struct wbuf v;
+	uint32_t id;
+
+	next_msg(e, &v, SSH2_MSG_CHANNEL_OPEN_CONFIRMATION);
+	get_u32_eq(&v, rid);
+	OK(wbuf_get_u32(&v, &id));
+	get_u32_eq(&v, CHAN_WINDOW);
+	get_u32_eq(&v, CHAN_MAX_PACKET);
+	OK(wbuf_get_end(&v));
+	assert_true(id < CHAN_MAX_CHANNELS);
+	return id;
+}
+
+/* A direct-tcpip channel the backend accepts at once: our id. */
+static uint32_t
+direct_ok(struct env *e, uint32_t sender, uint32_t window,
+    uint32_t maxpacket)
+{
+	struct wbuf m;
+	uint32_t id;
+
+	build_direct_tcpip(&m, sender, window, maxpacket, "localhost", 80,
+	    "127.0.0.1", 40000);
+	OK(csend(e, &m));
+	id = expect_confirmation(e, sender);
+	assert_int_equal(chan_kind(e->cc, id), CHAN_KIND_DIRECT_TCPIP);
+	return id;
+}
+
+/* RFC 4254 s. 7.2: the fields to the backend, confirmed with our id. */
+static void
+test_direct_tcpip(void **state)
+{
+	struct env *e = *state;
+	struct wbuf m;
+	uint32_t id;
+
+	build_direct_tcpip(&m, 33, 5000, 2048, "db.example", 5432,
+	    "192.0.2.7", 51000);
+	OK(csend(e, &m));
+	id = expect_confirmation(e, 33);
+	no_more_msgs(e);
+	assert_int_equal(e->ndirect, 1);
+	assert_int_equal(e->nopen, 0);	/* not a session */
+	assert_int_equal(e->open.id, id);
+	assert_int_equal(e->open.kind, CHAN_KIND_DIRECT_TCPIP);
+	assert_string_equal(e->open.host, "db.example");
+	assert_int_equal(e->open.port, 5432);
+	assert_string_equal(e->open.orig_host, "192.0.2.7");
+	assert_int_equal(e->open.orig_port, 51000);
+	assert_null(e->open.path);
+	assert_int_equal(chan_kind(e->cc, id), CHAN_KIND_DIRECT_TCPIP);
+	assert_int_equal(chan_count(e->cc), 1);
+	assert_int_equal(chan_send_space(e->cc, id), 5000);
+	/* Bytes both ways. */
+	OK(send_data(e, id, "SELECT 1", 8));
+	assert_int_equal(chan_send_data(e->cc, id, 0,
+	    (const uint8_t *)"row", 3), 3);
+	assert_int_equal(expect_data(e, 33, 0, (const uint8_t *)"row", 3), 3);
+	no_more_msgs(e);
+	/* Ports at the limits are fine. */
+	build_direct_tcpip(&m, 34, 0, 64, "", 0, "", 65535);
+	OK(csend(e, &m));
+	(void)expect_confirmation(e, 34);
+	assert_string_equal(e->open.host, "");
+	assert_int_equal(e->open.port, 0);
+	assert_int_equal(e->open.orig_port, 65535);
+	no_more_msgs(e);
+}
+
+/* OpenSSH PROTOCOL 2.4: the path; the reserved fields are ignored. */
+static void
+test_direct_streamlocal(void **state)
+{
+	struct env *e = *state;
+	struct wbuf m;
+	uint32_t id;
+
+	build_open(&m, "direct-streamlocal@openssh.com", 3, 100, 100);
+	OK(wbuf_put_cstring(&m, "/run/app.sock"));
+	OK(wbuf_put_cstring(&m, "anything"));
+	OK(wbuf_put_u32(&m, 0xdeadbeef));
+	OK(csend(e, &m));
+	id = expect_confirmation(e, 3);
+	assert_int_equal(e->ndirect, 1);
+	assert_int_equal(e->open.kind, CHAN_KIND_DIRECT_STREAMLOCAL);
+	assert_string_equal(e->open.path, "/run/app.sock");
+	assert_null(e->open.host);
+	assert_null(e->open.orig_host);
+	assert_int_equal(chan_kind(e->cc, id), CHAN_KIND_DIRECT_STREAMLOCAL);
+	no_more_msgs(e);
+}
+
+/* The backend's refusal: its reason and description, no closed(), the
+ * id free again. */
+static void
+test_direct_refused(void **state)
+{
+	struct env *e = *state;
+	struct wbuf m;
+	uint32_t id;
+
+	e->direct_code = SSH2_OPEN_CONNECT_FAILED;
+	e->direct_why = "Connection refused";
+	build_direct_tcpip(&m, 8, 100, 100, "localhost", 1, "::1", 2);
+	OK(csend(e, &m));
+	expect_open_failure(e, 8, SSH2_OPEN_CONNECT_FAILED,
+	    "Connection refused");
+	e->direct_code = SSH2_OPEN_ADMINISTRATIVELY_PROHIBITED;
+	e->direct_why = NULL;
+	build_direct_sl(&m, 9, 100, 100, "/tmp/x");
+	OK(csend(e, &m));
+	expect_open_failure(e, 9, SSH2_OPEN_ADMINISTRATIVELY_PROHIBITED,
+	    "open failed");
+	assert_int_equal(e->ndirect, 2);
+	assert_int_equal(e->nclosed, 0);
+	assert_int_equal(chan_count(e->cc), 0);
+	e->direct_code = 0;
+	id = direct_ok(e, 10, 100, 100);
+	assert_int_equal(id, 0);
+	no_more_msgs(e);
+}
+
+/* Without a backend for them, direct opens are administratively
+ * prohibited; so are the types only the server opens. */
+static void
+test_direct_no_backend(void **state)
+{
+	static const char *ours[] = {
+		"forwarded-tcpip", "forwarded-streamlocal@openssh.com", "x11",
+		"auth-agent@openssh.com",
+	};
+	struct env *e = *state;
+	struct wbuf m;
+	size_t i;
+
+	e->b.direct_open = NULL;
+	build_direct_tcpip(&m, 1, 100, 100, "localhost", 22, "127.0.0.1", 1);
+	OK(csend(e, &m));
+	expect_open_failure(e, 1, SSH2_OPEN_ADMINISTRATIVELY_PROHIBITED,
+	    "administratively prohibited");
+	build_direct_sl(&m, 2, 100, 100, "/tmp/s");
+	OK(csend(e, &m));
+	expect_open_failure(e, 2, SSH2_OPEN_ADMINISTRATIVELY_PROHIBITED,
+	    "administratively prohibited");
+	e->b.direct_open = be_direct_open;
+	for (i = 0; i < sizeof(ours) / sizeof(ours[0]); i++) {
+		build_open(&m, ours[i], 10 + (uint32_t)i, 100, 100);
+		OK(wbuf_put_cstring(&m, "127.0.0.1"));
+		OK(wbuf_put_u32(&m, 6010));
+		OK(csend(e, &m));
+		expect_open_failure(e, 10 + (uint32_t)i,
+		    SSH2_OPEN_ADMINISTRATIVELY_PROHIBITED,
+		    "administratively prohibited");
+	}
+	assert_int_equal(e->ndirect, 0);
+	assert_int_equal(chan_count(e->cc), 0);
+	no_more_msgs(e);
+}
+
+/* A malformed open ends the connection, as OpenSSH's packet parse error:
+ * truncated at every byte, trailing data, a NUL in a string. */
+static void
+test_direct_malformed(void **state)
+{
+	struct env *e = *state;
+	struct wbuf full, m;
+	size_t cut, base;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		if (k == 0)
+			build_direct_tcpip(&full, 5, 100, 100, "h", 1, "o", 2);
+		else
+			build_direct_sl(&full, 5, 100, 100, "/p");
+		base = 1 + 4 + strlen(k == 0 ? "direct-tcpip" :
+		    "direct-streamlocal@openssh.com") + 12;
+		for (cut = base; cut < wbuf_len(&full); cut++) {
+			if (csend_raw(e, wbuf_ptr(&full), cut) == 0)
+				fail_msg("open %d cut at %zu accepted", k, cut);
+			assert_int_equal(e->reason,
+			    SSH2_DISCONNECT_PROTOCOL_ERROR);
+		}
+		OK(wbuf_put_u8(&full, 0));
+		assert_int_equal(csend(e, &full), PC_ERR_TRAILING_DATA);
+	}
+	build_open(&m, "direct-tcpip", 5, 100, 100);
+	OK(wbuf_put_string(&m, "h\0x", 3));
+	OK(wbuf_put_u32(&m, 1));
+	OK(wbuf_put_cstring(&m, "o"));
+	OK(wbuf_put_u32(&m, 2));
+	assert_int_not_equal(csend(e, &m), 0);
+	build_open(&m, "direct-streamlocal@openssh.com", 5, 100, 100);
+	OK(wbuf_put_string(&m, "/p\0/q", 5));
+	OK(wbuf_put_cstring(&m, ""));
+	OK(wbuf_put_u32(&m, 0));
+	assert_int_not_equal(csend(e, &m), 0);
+	assert_int_equal(e->ndirect, 0);
+	assert_int_equal(chan_count(e->cc), 0);
+	no_more_msgs(e);
+}
+
+/* Ports above 65535 (OpenSSH's server_request_direct_tcpip), a maximum
+ * packet too small; a window of 0 is fine. */
+static void
+test_direct_limits(void **state)
+{
+	struct env *e = *state;
+	struct wbuf m;
+	uint32_t id;
+
+	build_direct_tcpip(&m, 1, 100, 100, "h", 65536, "o", 2);
+	OK(csend(e, &m));
+	expect_open_failure(e, 1, SSH2_OPEN_ADMINISTRATIVELY_PROHIBITED,
+	    "invalid port");
+	build_direct_tcpip(&m, 2, 100, 100, "h", 22, "o", 0xffffffff);
+	OK(csend(e, &m));
+	expect_open_failure(e, 2, SSH2_OPEN_ADMINISTRATIVELY_PROHIBITED,
+	    "invalid port");
+	build_direct_tcpip(&m, 3, 100, 63, "h", 22, "o", 2);
+	OK(csend(e, &m));
+	expect_open_failure(e, 3, SSH2_OPEN_ADMINISTRATIVELY_PROHIBITED,
+	    "maximum packet size too small");
+	build_direct_sl(&m, 4, 100, 0, "/s");
+	OK(csend(e, &m));
+	expect_open_failure(e, 4, SSH2_OPEN_ADMINISTRATIVELY_PROHIBITED,
+	    "maximum packet size too small");
+	assert_int_equal(e->ndirect, 0);
+	id = direct_ok(e, 5, 0, 64);
+	assert_int_equal(chan_send_space(e->cc, id), 0);
+	OK(send_adjust(e, id, 10));
+	assert_int_equal(chan_send_space(e->cc, id), 10);
+	no_more_msgs(e);
+}
+
+/* Pending: the slot is held, nothing is sent, the peer cannot talk to
+ * it; chan_open_confirm confirms it once. */
+static void
+test_pending_confirm(void **state)
+{
+	static const uint8_t types[] = {
+		SSH2_MSG_CHANNEL_WINDOW_ADJUST, SSH2_MSG_CHANNEL_DATA,
+		SSH2_MSG_CHANNEL_EOF, SSH2_MSG_CHANNEL_CLOSE,
+		SSH2_MSG_CHANNEL_REQUEST, SSH2_MSG_CHANNEL_SUCCESS,
+	};
+	struct env *e = *state;
+	struct wbuf m;
+	uint32_t id, other;
+	size_t i, len;
+
+	e->direct_code = CHAN_OPEN_PENDING;
+	build_direct_tcpip(&m, 70, 3000, 1000, "slow.example", 443, "o", 9);
+	OK(csend(e, &m));
+	no_more_msgs(e);
+	id = e->open.id;
+	assert_true(chan_exists(e->cc, id));
+	assert_int_equal(chan_kind(e->cc, id), CHAN_KIND_DIRECT_TCPIP);
+	assert_int_equal(chan_count(e->cc), 1);
+	assert_int_equal(chan_send_space(e->cc, id), 0);
+	assert_int_equal(chan_send_data(e->cc, id, 0,
+	    (const uint8_t *)"x", 1), 0);
+	(void)chan_recv_ptr(e->cc, id, &len);
+	assert_int_equal(len, 0);
+	for (i = 0; i < sizeof(types); i++) {
+		build_chan(&m, types[i], id);
+		OK(wbuf_put_u32(&m, 1));	/* whatever follows */
+		assert_int_equal(csend(e, &m), PC_ERR_PROTOCOL);
+		assert_int_equal(e->reason, SSH2_DISCONNECT_PROTOCOL_ERROR);
+	}
+	/* Nothing for the end of a channel that is not open. */
+	assert_int_equal(chan_send_eof(e->cc, id), PC_ERR_INVALID_ARGUMENT);
+	assert_int_equal(chan_send_close(e->cc, id), PC_ERR_INVALID_ARGUMENT);
+	assert_int_equal(chan_send_exit_status(e->cc, id, 0),
+	    PC_ERR_INVALID_ARGUMENT);
+	no_more_msgs(e);
+	/* Another open meanwhile takes the next id. */
+	e->direct_code = 0;
+	other = direct_ok(e, 71, 100, 100);
+	assert_int_not_equal(other, id);
+
+	OK(chan_open_confirm(e->cc, id));
+	assert_int_equal(expect_confirmation(e, 70), id);
+	no_more_msgs(e);
+	assert_int_equal(chan_send_space(e->cc, id), 3000);
+	OK(send_data(e, id, "GET /", 5));
+	(void)chan_recv_ptr(e->cc, id, &len);
+	assert_int_equal(len, 5);
+	/* Once only; fail is too late now. */
+	assert_int_equal(chan_open_confirm(e->cc, id),
+	    PC_ERR_INVALID_ARGUMENT);
+	assert_int_equal(chan_open_fail(e->cc, id, 2, "x"),
+	    PC_ERR_INVALID_ARGUMENT);
+	assert_int_equal(chan_open_confirm(e->cc, other),
+	    PC_ERR_INVALID_ARGUMENT);
+	assert_int_equal(chan_open_confirm(e->cc, 999),
+	    PC_ERR_INVALID_ARGUMENT);
+	assert_int_equal(chan_open_confirm(e->cc, CHAN_MAX_CHANNELS),
+	    PC_ERR_INVALID_ARGUMENT);
+	no_more_msgs(e);
+	assert_int_equal(e->nclosed, 0);
+}
+
+/* chan_open_fail: OPEN_FAILURE with the reason, the slot forgotten
+ * without closed(). */
+static void
+test_pending_fail(void **state)
+{
+	struct env *e = *state;
+	struct wbuf m;
+	uint32_t a, b;
+
+	e->direct_code = CHAN_OPEN_PENDING;
+	build_direct_tcpip(&m, 80, 100, 100, "nowhere", 1, "o", 2);
+	OK(csend(e, &m));
+	a = e->open.id;
+	build_direct_sl(&m, 81, 100, 100, "/nowhere");
+	OK(csend(e, &m));
+	b = e->open.id;
+	no_more_msgs(e);
+	OK(chan_open_fail(e->cc, a, SSH2_OPEN_CONNECT_FAILED,
+	    "Connection refused"));
+	expect_open_failure(e, 80, SSH2_OPEN_CONNECT_FAILED,
+	    "Connection refused");
+	OK(chan_open_fail(e->cc, b, SSH2_OPEN_CONNECT_FAILED, NULL));
+	expect_open_failure(e, 81, SSH2_OPEN_CONNECT_FAILED, "open failed");
+	assert_false(chan_exists(e->cc, a));
+	assert_false(chan_exists(e->cc, b));
+	assert_int_equal(chan_count(e->cc), 0);
+	assert_int_equal(e->nclosed, 0);
+	assert_int_equal(chan_open_fail(e->cc, a, 2, "again"),
+	    PC_ERR_INVALID_ARGUMENT);
+	assert_int_equal(chan_open_confirm(e->cc, a), PC_ERR_INVALID_ARGUMENT);
+	/* The id is free: the peer cannot use it, a new open gets it. */
+	assert_int_equal(send_simple(e, SSH2_MSG_CHANNEL_EOF, a),
+	    PC_ERR_PROTOCOL);
+	e->direct_code = 0;
+	assert_int_equal(direct_ok(e, 82, 100, 100), a);
+	no_more_msgs(e);
+}
+
+/* The backend may confirm inside direct_open: one confirmation still. */
+static void
+test_pending_confirm_inside(void **state)
+{
+	struct env *e = *state;
+	struct wbuf m;
+	uint32_t id;
+
+	e->direct_confirm_inside = 1;
+	e->direct_code = 0;
+	build_direct_tcpip(&m, 90, 100, 100, "h", 1, "o", 2);
+	OK(csend(e, &m));
+	id = expect_confirmation(e, 90);
+	no_more_msgs(e);
+	e->direct_code = CHAN_OPEN_PENDING;
+	build_direct_tcpip(&m, 91, 100, 100, "h", 1, "o", 2);
+	OK(csend(e, &m));
+	assert_int_equal(expect_confirmation(e, 91), id + 1);
+	no_more_msgs(e);
+	/* Confirmed, then a refusal returned: the confirmation stands. */
+	e->direct_code = SSH2_OPEN_CONNECT_FAILED;
+	build_direct_tcpip(&m, 92, 100, 100, "h", 1, "o", 2);
+	OK(csend(e, &m));
+	assert_int_equal(expect_confirmation(e, 92), id + 2);
+	no_more_msgs(e);
+	assert_int_equal(chan_count(e->cc), 3);
+}
+
+/* chan_conn_free: pending and opening channels get closed() too. */
+static void
+test_free_pending(void **state)
+{
+	struct env *e = *state;
+	struct chan_open_req q = {
+		.kind = CHAN_KIND_AGENT,
+	};
+	struct wbuf m;
+	uint32_t id;
+
+	e->direct_code = CHAN_OPEN_PENDING;
+	build_direct_tcpip(&m, 1, 100, 100, "h", 1, "o", 2);
+	OK(csend(e, &m));
+	OK(chan_open(e->cc, &q, &id));
+	assert_int_equal(chan_count(e->cc), 2);
+	chan_conn_free(e->cc);
+	e->cc = NULL;
+	assert_int_equal(e->nclosed, 2);
+	assert_int_equal(e->nresult, 0);
+}
+
+/* ------------------------------------------------------------ our opens */
+
+/* The CHANNEL_OPEN we sent: the view is left at the type's fields. */
+static uint32_t
+expect_our_open(struct env *e, struct wbuf *v, const char *type)
+{
+	uint32_t id;
+
+	next_msg(e, v, SSH2_MSG_CHANNEL_OPEN);
+	get_str_eq(v, type);
+	OK(wbuf_get_u32(v, &id));
+	get_u32_eq(v, CHAN_WINDOW);
+	get_u32_eq(v, CHAN_MAX_PACKET);
+	return id;
+}
+
+static int
+send_confirm(struct env *e, uint32_t id, uint32_t sender, uint32_t window,
+    uint32_t maxpacket)
+{
+	struct wbuf m;
+
+	build_chan(&m, SSH2_MSG_CHANNEL_OPEN_CONFIRMATION, id);
+	OK(wbuf_put_u32(&m, sender));
+	OK(wbuf_put_u32(&m, window));
+	OK(wbuf_put_u32(&m, maxpacket));
+	return csend(e, &m);
+}
+
+static int
+send_open_fail(struct env *e, uint32_t id, uint32_t code, const char *desc)
+{
+	struct wbuf m;
+
+	build_chan(&m, SSH2_MSG_CHANNEL_OPEN_FAILURE, id);
+	OK(wbuf_put_u32(&m, code));
+	OK(wbuf_put_cstring(&m, desc));
+	OK(wbuf_put_cstring(&m, "en"));
+	return csend(e, &m);
+}
+
+/* Each kind's fields (RFC 4254 s. 6.3.2, 7.2; PROTOCOL 2.4 and the
+ * agent), confirmed: open_result(ok), then data within the peer's window
+ * and packet size. */
+static void
+test_our_opens(void **state)
+{
+	struct env *e = *state;
+	struct chan_open_req q;
+	struct wbuf v;
+	uint32_t id, got, i;
+	uint8_t buf[600];
+
+	memset(&q, 0, sizeof(q));
+	q.kind = CHAN_KIND_FORWARDED_TCPIP;
+	q.host = "0.0.0.0";
+	q.port = 8080;
+	q.orig_host = "198.51.100.4";
+	q.orig_port = 61000;
+	OK(chan_open(e->cc, &q, &id));
+	assert_int_equal(id, 0);
+	got = expect_our_open(e, &v, "forwarded-tcpip");
+	assert_int_equal(got, id);
+	get_str_eq(&v, "0.0.0.0");
+	get_u32_eq(&v, 8080);
+	get_str_eq(&v, "198.51.100.4");
+	get_u32_eq(&v, 61000);
+	OK(wbuf_get_end(&v));
+
+	memset(&q, 0, sizeof(q));
+	q.kind = CHAN_KIND_FORWARDED_STREAMLOCAL;
+	q.path = "/home/u/fwd.sock";
+	OK(chan_open(e->cc, &q, &id));
+	assert_int_equal(id, 1);
+	assert_int_equal(expect_our_open(e, &v,
+	    "forwarded-streamlocal@openssh.com"), 1);
+	get_str_eq(&v, "/home/u/fwd.sock");
+	get_str_eq(&v, "");
+	OK(wbuf_get_end(&v));
+
+	memset(&q, 0, sizeof(q));
+	q.kind = CHAN_KIND_X11;
+	q.orig_host = "127.0.0.1";
+	q.orig_port = 45000;
+	OK(chan_open(e->cc, &q, &id));
+	assert_int_equal(expect_our_open(e, &v, "x11"), 2);
+	get_str_eq(&v, "127.0.0.1");
+	get_u32_eq(&v, 45000);
+	OK(wbuf_get_end(&v));
+
+	memset(&q, 0, sizeof(q));
+	q.kind = CHAN_KIND_AGENT;
+	OK(chan_open(e->cc, &q, &id));
+	assert_int_equal(expect_our_open(e, &v, "auth-agent@openssh.com"), 3);
+	OK(wbuf_get_end(&v));
+	no_more_msgs(e);
+
+	assert_int_equal(chan_kind(e->cc, 0), CHAN_KIND_FORWARDED_TCPIP);
+	assert_int_equal(chan_kind(e->cc, 1), CHAN_KIND_FORWARDED_STREAMLOCAL);
+	assert_int_equal(chan_kind(e->cc, 2), CHAN_KIND_X11);
+	assert_int_equal(chan_kind(e->cc, 3), CHAN_KIND_AGENT);
+	assert_int_equal(chan_count(e->cc), 4);
+	for (i = 0; i < 4; i++) {
+		assert_true(chan_exists(e->cc, i));
+		assert_int_equal(chan_send_space(e->cc, i), 0);
+		assert_int_equal(chan_send_data(e->cc, i, 0, buf, 1), 0);
+	}
+	assert_int_equal(e->nresult, 0);
+	/* The peer may not talk to a channel it has not confirmed. */
+	assert_int_equal(send_data(e, 0, "x", 1), PC_ERR_PROTOCOL);
+
+	for (i = 0; i < 4; i++) {
+		OK(send_confirm(e, i, 500 + i, 1000, 256));
+		assert_int_equal(e->nresult, i + 1);
+		assert_int_equal(e->result_ids[i], i);
+		assert_int_equal(e->result_ok[i], 1);
+		assert_int_equal(chan_send_space(e->cc, i), 1000);
+	}
+	no_more_msgs(e);
+	memset(buf, 'z', sizeof(buf));
+	assert_int_equal(chan_send_data(e->cc, 2, 0, buf, sizeof(buf)),
+	    sizeof(buf));
+	assert_int_equal(expect_data(e, 502, 0, buf, 256), 256);
+	assert_int_equal(expect_data(e, 502, 0, buf, 256), 256);
+	assert_int_equal(expect_data(e, 502, 0, buf, 256), 88);
+	assert_int_equal(chan_send_space(e->cc, 2), 400);
+	OK(send_data(e, 3, "agent", 5));
+	no_more_msgs(e);
+	/* A second confirmation is out of place. */
+	assert_int_equal(send_confirm(e, 1, 9, 9, 100), PC_ERR_PROTOCOL);
+	assert_int_equal(send_open_fail(e, 1, 2, "no"), PC_ERR_PROTOCOL);
+	assert_int_equal(e->nresult, 4);
+	assert_int_equal(e->nclosed, 0);
+}
+
+/* Refused: open_result(0), then closed(); the id is free again. */
+static void
+test_our_open_refused(void **state)
+{
+	struct env *e = *state;
+	struct chan_open_req q = {
+		.kind = CHAN_KIND_X11, .orig_host = "127.0.0.1",
+		.orig_port = 1,
+	};
+	struct wbuf v;
+	uint32_t id, id2;
+
+	OK(chan_open(e->cc, &q, &id));
+	(void)expect_our_open(e, &v, "x11");
+	OK(send_open_fail(e, id, SSH2_OPEN_ADMINISTRATIVELY_PROHIBITED,
+	    "X11 forwarding disabled \x1b[2J"));
+	assert_int_equal(e->nresult, 1);
+	assert_int_equal(e->result_ids[0], id);
+	assert_int_equal(e->result_ok[0], 0);
+	assert_int_equal(e->nclosed, 1);
+	assert_int_equal(e->closed_ids[0], id);
+	assert_false(chan_exists(e->cc, id));
+	assert_int_equal(chan_count(e->cc), 0);
+	no_more_msgs(e);
+	/* Its answer is in: a second one, or a confirmation, is wrong. */
+	assert_int_equal(send_confirm(e, id, 1, 1, 100), PC_ERR_PROTOCOL);
+	assert_int_equal(send_open_fail(e, id, 1, ""), PC_ERR_PROTOCOL);
+	OK(chan_open(e->cc, &q, &id2));
+	assert_int_equal(id2, id);
+	(void)expect_our_open(e, &v, "x11");
+	no_more_msgs(e);
+}
+
+/* A maximum packet too small for data: we close, open_result(0), and
+ * closed() comes with the peer's CLOSE. */
+static void
+test_our_open_tiny_packet(void **state)
+{
+	struct env *e = *state;
+	struct chan_open_req q = { .kind = CHAN_KIND_AGENT };
+	struct wbuf v;
+	uint32_t id;
+
+	OK(chan_open(e->cc, &q, &id));
+	(void)expect_our_open(e, &v, "auth-agent@openssh.com");
+	OK(send_confirm(e, id, 44, 100000, 63));
+	expect_simple(e, SSH2_MSG_CHANNEL_CLOSE, 44);
+	no_more_msgs(e);
+	assert_int_equal(e->nresult, 1);
+	assert_int_equal(e->result_ok[0], 0);
+	assert_int_equal(chan_send_space(e->cc, id), 0);
+	assert_int_equal(e->nclosed, 0);
+	assert_true(chan_exists(e->cc, id));
+	OK(send_simple(e, SSH2_MSG_CHANNEL_CLOSE, id));
+	assert_int_equal(e->nclosed, 1);
+	assert_false(chan_exists(e->cc, id));
+	no_more_msgs(e);
+	/* 64 is enough. */
+	OK(chan_open(e->cc, &q, &id));
+	(void)expect_our_open(e, &v, "auth-agent@openssh.com");
+	OK(send_confirm(e, id, 45, 100, 64));
+	assert_int_equal(e->result_ok[1], 1);
+	no_more_msgs(e);
+}
+
+/* chan_send_close while opening: CLOSE when the peer confirms, and no
+ * open_result either way. */
+static void
+test_our_open_closed_early(void **state)
+{
+	struct env *e = *state;
+	struct chan_open_req q = { .kind = CHAN_KIND_AGENT };
+	struct wbuf v;
+	uint32_t a, b;
+
+	OK(chan_open(e->cc, &q, &a));
+	OK(chan_open(e->cc, &q, &b));
+	(void)expect_our_open(e, &v, "auth-agent@openssh.com");
+	(void)expect_our_open(e, &v, "auth-agent@openssh.com");
+	OK(chan_send_close(e->cc, a));
+	OK(chan_send_close(e->cc, b));
+	assert_int_equal(chan_send_eof(e->cc, a), PC_ERR_INVALID_ARGUMENT);
+	no_more_msgs(e);
+	OK(send_confirm(e, a, 60, 1000, 1000));
+	expect_simple(e, SSH2_MSG_CHANNEL_CLOSE, 60);
+	assert_int_equal(chan_send_space(e->cc, a), 0);
+	OK(send_simple(e, SSH2_MSG_CHANNEL_CLOSE, a));
+	assert_int_equal(e->nclosed, 1);
+	OK(send_open_fail(e, b, SSH2_OPEN_CONNECT_FAILED, "no agent"));
+	assert_int_equal(e->nclosed, 2);
+	assert_int_equal(e->nresult, 0);
+	assert_int_equal(chan_count(e->cc), 0);
+	no_more_msgs(e);
+}
+
+/* What chan_open will not send. */
+static void
+test_our_open_bad_args(void **state)
+{
+	struct env *e = *state;
+	struct chan_open_req q;
+	uint32_t id;
+
+	memset(&q, 0, sizeof(q));
+	q.kind = CHAN_KIND_SESSION;
+	assert_int_equal(chan_open(e->cc, &q, &id), PC_ERR_INVALID_ARGUMENT);
+	q.kind = CHAN_KIND_DIRECT_TCPIP;
+	q.host = q.orig_host = "h";
+	assert_int_equal(chan_open(e->cc, &q, &id), PC_ERR_INVALID_ARGUMENT);
+	q.kind = CHAN_KIND_DIRECT_STREAMLOCAL;
+	q.path = "/p";
+	assert_int_equal(chan_open(e->cc, &q, &id), PC_ERR_INVALID_ARGUMENT);
+	q.kind = (enum chan_kind)99;
+	assert_int_equal(chan_open(e->cc, &q, &id), PC_ERR_INVALID_ARGUMENT);
+	memset(&q, 0, sizeof(q));
+	q.kind = CHAN_KIND_FORWARDED_TCPIP;
+	q.host = "h";
+	assert_int_equal(chan_open(e->cc, &q, &id), PC_ERR_INVALID_ARGUMENT);
+	q.orig_host = "o";
+	q.port = 65536;
+	assert_int_equal(chan_open(e->cc, &q, &id), PC_ERR_INVALID_ARGUMENT);
+	q.kind = CHAN_KIND_FORWARDED_STREAMLOCAL;
+	q.path = NULL;
+	assert_int_equal(chan_open(e->cc, &q, &id), PC_ERR_INVALID_ARGUMENT);
+	q.kind = CHAN_KIND_X11;
+	q.orig_host = NULL;
+	assert_int_equal(chan_open(e->cc, &q, &id), PC_ERR_INVALID_ARGUMENT);
+	assert_int_equal(id, CHAN_MAX_CHANNELS);
+	assert_int_equal(chan_count(e->cc), 0);
+	no_more_msgs(e);
+}
+
+/* The peer's answers, malformed or for the wrong channel, end the
+ * connection and leave the opening channel as it was. */
+static void
+test_open_reply_malformed(void **state)
+{
+	static const uint32_t bad_ids[] = {
+		0, 2, 3, 4, CHAN_MAX_CHANNELS, 0xffffffff,
+	};
+	struct env *e = *state;
+	struct chan_open_req q = { .kind = CHAN_KIND_AGENT };
+	struct wbuf full, v, m;
+	uint32_t id, i, pend;
+	size_t cut;
+
+	(void)open_ok(e, 1, 100, 100);		/* id 0, open */
+	OK(chan_open(e->cc, &q, &id));		/* id 1, opening */
+	(void)expect_our_open(e, &v, "auth-agent@openssh.com");
+	e->direct_code = CHAN_OPEN_PENDING;	/* id 2, pending */
+	build_direct_tcpip(&m, 7, 100, 100, "h", 1, "o", 2);
+	OK(csend(e, &m));
+	pend = e->open.id;
+	assert_int_equal(pend, 2);
+
+	build_chan(&full, SSH2_MSG_CHANNEL_OPEN_CONFIRMATION, id);
+	OK(wbuf_put_u32(&full, 5));
+	OK(wbuf_put_u32(&full, 100));
+	OK(wbuf_put_u32(&full, 100));
+	for (cut = 1; cut < wbuf_len(&full); cut++) {
+		if (csend_raw(e, wbuf_ptr(&full), cut) == 0)
+			fail_msg("confirmation cut at %zu accepted", cut);
+		assert_int_equal(e->reason, SSH2_DISCONNECT_PROTOCOL_ERROR);
+	}
+	OK(wbuf_put_u8(&full, 0));
+	assert_int_equal(csend(e, &full), PC_ERR_TRAILING_DATA);
+
+	build_chan(&full, SSH2_MSG_CHANNEL_OPEN_FAILURE, id);
+	OK(wbuf_put_u32(&full, 2));
+	OK(wbuf_put_cstring(&full, "no"));
+	OK(wbuf_put_cstring(&full, ""));
+	for (cut = 1; cut < wbuf_len(&full); cut++) {
+		if (csend_raw(e, wbuf_ptr(&full), cut) == 0)
+			fail_msg("failure cut at %zu accepted", cut);
+	}
+	OK(wbuf_put_u8(&full, 0));
+	assert_int_equal(csend(e, &full), PC_ERR_TRAILING_DATA);
+
+	/* Open, pending, free or out-of-range ids. */
+	for (i = 0; i < sizeof(bad_ids) / sizeof(bad_ids[0]); i++) {
+		assert_int_equal(send_confirm(e, bad_ids[i], 5, 100, 100),
+		    PC_ERR_PROTOCOL);
+		assert_int_equal(e->reason, SSH2_DISCONNECT_PROTOCOL_ERROR);
+		assert_int_equal(send_open_fail(e, bad_ids[i], 2, "x"),
+		    PC_ERR_PROTOCOL);
+	}
+	assert_int_equal(e->nresult, 0);
+	assert_int_equal(e->nclosed, 0);
+	assert_int_equal(chan_count(e->cc), 3);
+	no_more_msgs(e);
+	/* Still waiting for its answer. */
+	OK(send_confirm(e, id, 5, 100, 100));
+	assert_int_equal(e->nresult, 1);
+	assert_int_equal(e->result_ok[0], 1);
+	assert_int_equal(chan_send_space(e->cc, id), 100);
+}
+
+/* ------------------------------------------- forwarded channels' data */
+
+/* Windows both ways on a channel we opened; the peer's extended data is
+ * dropped and its window re-opened, as for sessions. */
+static void
+test_forwarded_window(void **state)
+{
+	struct env *e = *state;
+	struct chan_open_req q = {
+		.kind = CHAN_KIND_FORWARDED_TCPIP, .host = "127.0.0.1",
+		.port = 2222, .orig_host = "127.0.0.1", .orig_port = 50000,
+	};
+	static uint8_t junk[CHAN_MAX_PACKET];
+	struct wbuf v;
+	uint32_t id;
+	size_t len, n;
+
+	OK(chan_open(e->cc, &q, &id));
+	(void)expect_our_open(e, &v, "forwarded-tcpip");
+	OK(send_confirm(e, id, 3, 300, 128));
+	assert_int_equal(chan_send_space(e->cc, id), 300);
+	memset(junk, 'a', sizeof(junk));
+	assert_int_equal(chan_send_data(e->cc, id, 0, junk, 1000), 300);
+	assert_int_equal(expect_data(e, 3, 0, junk, 128), 128);
+	assert_int_equal(expect_data(e, 3, 0, junk, 128), 128);
+	assert_int_equal(expect_data(e, 3, 0, junk, 128), 44);
+	assert_int_equal(chan_send_space(e->cc, id), 0);
+	OK(send_adjust(e, id, 50));
+	assert_int_equal(chan_send_space(e->cc, id), 50);
+	assert_int_equal(send_adjust(e, id, UINT32_MAX), PC_ERR_PROTOCOL);
+	no_more_msgs(e);
+
+	/* Our window: CHAN_WINDOW, then an adjust at half. */
+	fill(e, id, CHAN_WINDOW - 10, 0);
+	OK(send_ext(e, id, SSH2_EXTENDED_DATA_STDERR, junk, 10));
+	assert_int_equal(send_data(e, id, "x", 1), PC_ERR_PROTOCOL);
+	(void)chan_recv_ptr(e->cc, id, &len);
+	assert_int_equal(len, CHAN_WINDOW - 10);
+	n = CHAN_WINDOW / 2 - 10;
+	OK(chan_recv_consume(e->cc, id, n - 1));
+	no_more_msgs(e);
+	OK(chan_recv_consume(e->cc, id, 1));
+	expect_window_adjust(e, 3, CHAN_WINDOW / 2);
+	no_more_msgs(e);
+	fill(e, id, CHAN_WINDOW / 2, 0);
+	assert_int_equal(send_data(e, id, "x", 1), PC_ERR_PROTOCOL);
+}
+
+/* Half-close on a direct channel: EOF one way leaves the other open. */
+static void
+test_half_close(void **state)
+{
+	struct env *e = *state;
+	uint32_t id = direct_ok(e, 20, 1000, 1000);
+
+	assert_false(chan_peer_eof(e->cc, id));
+	assert_false(chan_eof_sent(e->cc, id));
+	OK(send_data(e, id, "req", 3));
+	OK(send_simple(e, SSH2_MSG_CHANNEL_EOF, id));
+	assert_true(chan_peer_eof(e->cc, id));
+	assert_int_equal(e->neof, 0);
+	OK(chan_recv_consume(e->cc, id, 3));
+	assert_int_equal(e->neof, 1);
+	/* We still send. */
+	assert_int_equal(chan_send_space(e->cc, id), 1000);
+	assert_int_equal(chan_send_data(e->cc, id, 0,
+	    (const uint8_t *)"resp", 4), 4);
+	assert_int_equal(expect_data(e, 20, 0, (const uint8_t *)"resp", 4), 4);
+	OK(chan_send_eof(e->cc, id));
+	expect_simple(e, SSH2_MSG_CHANNEL_EOF, 20);
+	assert_true(chan_eof_sent(e->cc, id));
+	assert_int_equal(chan_send_space(e->cc, id), 0);
+	OK(chan_send_eof(e->cc, id));	/* once */
+	no_more_msgs(e);
+	/* The other order: our EOF first, the peer still sends. */
+	{
+		uint32_t b = direct_ok(e, 21, 1000, 1000);
+
+		OK(chan_send_eof(e->cc, b));
+		expect_simple(e, SSH2_MSG_CHANNEL_EOF, 21);
+		OK(send_data(e, b, "more", 4));
+		assert_false(chan_peer_eof(e->cc, b));
+		OK(send_simple(e, SSH2_MSG_CHANNEL_EOF, b));
+		assert_int_equal(e->neof, 1);
+		OK(chan_recv_consume(e->cc, b, 4));
+		assert_int_equal(e->neof, 2);
+		OK(chan_send_close(e->cc, b));
+		expect_simple(e, SSH2_MSG_CHANNEL_CLOSE, 21);
+		OK(send_simple(e, SSH2_MSG_CHANNEL_CLOSE, b));
+		assert_int_equal(e->nclosed, 1);
+	}
+	/* Gone channels answer yes. */
+	assert_true(chan_peer_eof(e->cc, 500));
+	assert_true(chan_eof_sent(e->cc, 500));
+	assert_int_equal(chan_kind(e->cc, 500), CHAN_KIND_SESSION);
+	no_more_msgs(e);
+}
+
+/* CLOSE without EOF while data waits: kept, nothing more accepted, then
+ * peer_eof, our CLOSE, closed() once it is consumed. */
+static void
+test_close_drain(void **state)
+{
+	struct env *e = *state;
+	uint32_t id = direct_ok(e, 30, 1000, 1000);
+	size_t len;
+
+	OK(send_data(e, id, "last words", 10));
+	OK(send_simple(e, SSH2_MSG_CHANNEL_CLOSE, id));
+	no_more_msgs(e);
+	assert_true(chan_exists(e->cc, id));
+	assert_true(chan_peer_closed(e->cc, id));
+	assert_false(chan_peer_eof(e->cc, id));
+	assert_int_equal(chan_send_space(e->cc, id), 0);
+	assert_int_equal(chan_count(e->cc), 1);
+	/* Nothing may follow the CLOSE. */
+	assert_int_equal(send_data(e, id, "x", 1), PC_ERR_PROTOCOL);
+	assert_int_equal(send_simple(e, SSH2_MSG_CHANNEL_CLOSE, id),
+	    PC_ERR_PROTOCOL);
+	assert_int_equal(send_simple(e, SSH2_MSG_CHANNEL_EOF, id),
+	    PC_ERR_PROTOCOL);
+	assert_int_equal(send_adjust(e, id, 1), PC_ERR_PROTOCOL);
+	/* exit-status is not sent after the peer's CLOSE. */
+	OK(chan_send_exit_status(e->cc, id, 0));
+	no_more_msgs(e);
+	OK(chan_recv_consume(e->cc, id, 4));
+	assert_int_equal(e->neof, 0);
+	(void)chan_recv_ptr(e->cc, id, &len);
+	assert_int_equal(len, 6);
+	OK(chan_recv_consume(e->cc, id, 6));
+	assert_int_equal(e->neof, 1);
+	assert_int_equal(e->eof_ids[0], id);
+	assert_int_equal(e->eof_buffered, 0);
+	expect_simple(e, SSH2_MSG_CHANNEL_CLOSE, 30);
+	assert_int_equal(e->nclosed, 1);
+	assert_int_equal(e->closed_ids[0], id);
+	assert_false(chan_exists(e->cc, id));
+	no_more_msgs(e);
+}
+
+/* The backend closes while the data waits: freed at once, the data
+ * dropped, no peer_eof. */
+static void
+test_close_drain_backend_closes(void **state)
+{
+	struct env *e = *state;
+	uint32_t id = open_ok(e, 31, 1000, 1000);
+
+	OK(send_data(e, id, "unread", 6));
+	OK(send_simple(e, SSH2_MSG_CHANNEL_CLOSE, id));
+	no_more_msgs(e);
+	OK(chan_send_eof(e->cc, id));	/* allowed until our CLOSE */
+	expect_simple(e, SSH2_MSG_CHANNEL_EOF, 31);
+	OK(chan_send_close(e->cc, id));
+	expect_simple(e, SSH2_MSG_CHANNEL_CLOSE, 31);
+	assert_int_equal(e->nclosed, 1);
+	assert_int_equal(e->neof, 0);
+	assert_false(chan_exists(e->cc, id));
+	OK(chan_send_close(e->cc, id));
+	no_more_msgs(e);
+}
+
+/* peer_eof that closes the channel itself: one CLOSE still. */
+static void
+test_close_drain_eof_closes(void **state)
+{
+	struct env *e = *state;
+	uint32_t id = direct_ok(e, 32, 1000, 1000);
+
+	e->close_on_eof = 1;
+	OK(send_data(e, id, "abc", 3));
+	OK(send_simple(e, SSH2_MSG_CHANNEL_CLOSE, id));
+	OK(chan_recv_consume(e->cc, id, 3));
+	assert_int_equal(e->neof, 1);
+	expect_simple(e, SSH2_MSG_CHANNEL_CLOSE, 32);
+	assert_int_equal(e->nclosed, 1);
+	assert_false(chan_exists(e->cc, id));
+	no_more_msgs(e);
+}
+
+/* CHAN_MAX_CHANNELS of every kind; MaxSessions counts sessions only. */
+static void
+test_channel_limit(void **state)
+{
+	struct env *e = *state;
+	struct chan_open_req q = { .kind = CHAN_KIND_AGENT };
+	struct wbuf m;
+	uint32_t i, id;
+
+	chan_set_limits(e->cc, 1);
+	assert_int_equal(open_ok(e, 0, 100, 100), 0);
+	OK(send_open(e, 1, 100, 100));
+	expect_open_failure(e, 1, SSH2_OPEN_ADMINISTRATIVELY_PROHIBITED,
+	    "no more sessions");
+	OK(chan_open(e->cc, &q, &id));
+	assert_int_equal(id, 1);
+	(void)expect_our_open(e, &m, "auth-agent@openssh.com");
+	client_reset(e);
+	for (i = 2; i < CHAN_MAX_CHANNELS; i++) {
+		assert_int_equal(direct_ok(e, i, 100, 100), i);
+		if (e->seen > 200)
+			client_reset(e);
+	}
+	assert_int_equal(chan_count(e->cc), CHAN_MAX_CHANNELS);
+	client_reset(e);
+	build_direct_tcpip(&m, 5000, 100, 100, "h", 1, "o", 2);
+	OK(csend(e, &m));
+	expect_open_failure(e, 5000, SSH2_OPEN_RESOURCE_SHORTAGE,
+	    "too many channels");
+	chan_set_limits(e->cc, 100);
+	OK(send_open(e, 5001, 100, 100));
+	expect_open_failure(e, 5001, SSH2_OPEN_RESOURCE_SHORTAGE,
+	    "too many channels");
+	assert_int_equal(chan_open(e->cc, &q, &id), PC_ERR_NO_BUFFER_SPACE);
+	assert_int_equal(id, CHAN_MAX_CHANNELS);
+	no_more_msgs(e);
+	assert_int_equal(e->ndirect, CHAN_MAX_CHANNELS - 2);
+	/* One closed makes room for one. */
+	OK(send_simple(e, SSH2_MSG_CHANNEL_CLOSE, 700));
+	expect_simple(e, SSH2_MSG_CHANNEL_CLOSE, 700);
+	assert_int_equal(direct_ok(e, 5002, 100, 100), 700);
+	no_more_msgs(e);
+}
+
+/* ------------------------------------------------- forwarding requests */
+
+static void
+build_x11_req(struct wbuf *m, uint32_t id, int want_reply)
+{
+	build_req(m, id, "x11-req", want_reply);
+	OK(wbuf_put_bool(m, 1));
+	OK(wbuf_put_cstring(m, "MIT-MAGIC-COOKIE-1"));
+	OK(wbuf_put_cstring(m, "0123456789abcdef0123456789abcdef"));
+	OK(wbuf_put_u32(m, 2));
+}
+
+/* RFC 4254 s. 6.3.1 and the agent's request, to session_request. */
+static void
+test_req_x11_agent(void **state)
+{
+	struct env *e = *state;
+	struct wbuf m;
+	uint32_t id = open_ok(e, 4, 1000, 1000);
+
+	build_x11_req(&m, id, 1);
+	OK(csend(e, &m));
+	expect_reply(e, 1, 4);
+	assert_int_equal(e->nreq, 1);
+	assert_req_only(&e->req, "x11-req", 1);
+	assert_int_equal(e->req.single_connection, 1);
+	assert_string_equal(e->req.x11_auth_proto, "MIT-MAGIC-COOKIE-1");
+	assert_string_equal(e->req.x11_auth_cookie,
+	    "0123456789abcdef0123456789abcdef");
+	assert_int_equal(e->req.x11_screen, 2);
+	assert_null(e->req.term);
+	assert_null(e->req.command);
+
+	build_req(&m, id, "x11-req", 0);
+	OK(wbuf_put_bool(&m, 0));
+	OK(wbuf_put_cstring(&m, ""));
+	OK(wbuf_put_cstring(&m, ""));
+	OK(wbuf_put_u32(&m, 0));
+	e->req_result = PC_ERR_PERMISSION_DENIED;
+	OK(csend(e, &m));
+	assert_int_equal(e->nreq, 2);
+	assert_int_equal(e->req.single_connection, 0);
+	assert_string_equal(e->req.x11_auth_proto, "");
+	no_more_msgs(e);
+
+	e->req_result = 0;
+	build_req(&m, id, "auth-agent-req@openssh.com", 1);
+	OK(csend(e, &m));
+	expect_reply(e, 1, 4);
+	assert_int_equal(e->nreq, 3);
+	assert_req_only(&e->req, "auth-agent-req@openssh.com", 1);
+	assert_null(e->req.x11_auth_proto);
+	assert_int_equal(e->req.single_connection, 0);
+	e->req_result = PC_ERR_PERMISSION_DENIED;
+	build_req(&m, id, "auth-agent-req@openssh.com", 1);
+	OK(csend(e, &m));
+	expect_reply(e, 0, 4);
+	no_more_msgs(e);
+}
+
+static void
+test_req_x11_agent_malformed(void **state)
+{
+	struct env *e = *state;
+	struct wbuf full, m;
+	size_t cut, base;
+	uint32_t id = open_ok(e, 4, 1000, 1000);
+
+	build_x11_req(&full, id, 1);
+	base = 1 + 4 + 4 + strlen("x11-req") + 1;
+	for (cut = base; cut < wbuf_len(&full); cut++) {
+		if (csend_raw(e, wbuf_ptr(&full), cut) == 0)
+			fail_msg("x11-req cut at %zu accepted", cut);
+		assert_int_equal(e->reason, SSH2_DISCONNECT_PROTOCOL_ERROR);
+	}
+	OK(wbuf_put_u8(&full, 0));
+	assert_int_equal(csend(e, &full), PC_ERR_TRAILING_DATA);
+	build_req(&m, id, "x11-req", 1);
+	OK(wbuf_put_bool(&m, 1));
+	OK(wbuf_put_string(&m, "MIT\0X", 5));
+	OK(wbuf_put_cstring(&m, "00"));
+	OK(wbuf_put_u32(&m, 0));
+	assert_int_not_equal(csend(e, &m), 0);
+	build_req(&m, id, "x11-req", 1);
+	OK(wbuf_put_u8(&m, 2));	/* not a boolean's 0 or 1: still true */
+	OK(wbuf_put_cstring(&m, "MIT-MAGIC-COOKIE-1"));
+	OK(wbuf_put_cstring(&m, "00"));
+	OK(wbuf_put_u32(&m, 0));
+	OK(csend(e, &m));
+	expect_reply(e, 1, 4);
+	assert_true(e->req.single_connection);
+	build_req(&m, id, "auth-agent-req@openssh.com", 1);
+	OK(wbuf_put_u8(&m, 0));
+	assert_int_equal(csend(e, &m), PC_ERR_TRAILING_DATA);
+	assert_int_equal(e->nreq, 1);
+	no_more_msgs(e);
+}
+
+/* Requests on channels other than sessions: CHANNEL_FAILURE, the backend
+ * not asked. */
+static void
+test_req_non_session(void **state)
+{
+	struct env *e = *state;
+	struct chan_open_req q = { .kind = CHAN_KIND_AGENT };
+	struct wbuf m, v;
+	uint32_t a = direct_ok(e, 6, 1000, 1000), b;
+
+	build_req(&m, a, "shell", 1);
+	OK(csend(e, &m));
+	expect_reply(e, 0, 6);
+	build_req(&m, a, "exec", 0);
+	OK(wbuf_put_cstring(&m, "id"));
+	OK(csend(e, &m));
+	build_x11_req(&m, a, 1);
+	OK(csend(e, &m));
+	expect_reply(e, 0, 6);
+	/* Still parsed: malformed ends the connection. */
+	build_req(&m, a, "exec", 1);
+	assert_int_not_equal(csend(e, &m), 0);
+	OK(chan_open(e->cc, &q, &b));
+	(void)expect_our_open(e, &v, "auth-agent@openssh.com");
+	OK(send_confirm(e, b, 7, 100, 100));
+	build_req(&m, b, "auth-agent-req@openssh.com", 1);
+	OK(csend(e, &m));
+	expect_reply(e, 0, 7);
+	assert_int_equal(e->nreq, 0);
+	no_more_msgs(e);
+}
+
+/* ------------------------------------------------ forwarding: globals */
+
+static void
+build_global(struct wbuf *m, const char *name, int want_reply)
+{
+	mstart(m, SSH2_MSG_GLOBAL_REQUEST);
+	OK(wbuf_put_cstring(m, name));
+	OK(wbuf_put_bool(m, want_reply));
+}
+
+static int
+send_tcpip_forward(struct env *e, const char *name, int want_reply,
+    const char *addr, uint32_t port)
+{
+	struct wbuf m;
+
+	build_global(&m, name, want_reply);
+	OK(wbuf_put_cstring(&m, addr));
+	OK(wbuf_put_u32(&m, port));
+	return csend(e, &m);
+}
+
+static void
+expect_global_reply(struct env *e, int ok)
+{
+	struct wbuf v;
+
+	next_msg(e, &v, ok ? SSH2_MSG_REQUEST_SUCCESS :
+	    SSH2_MSG_REQUEST_FAILURE);
+	OK(wbuf_get_end(&v));
+}
+
+/* RFC 4254 s. 7.1: the fields to the backend; its answer as the reply,
+ * with the allocated port for port 0. */
+static void
+test_global_tcpip_forward(void **state)
+{
+	struct env *e = *state;
+	struct wbuf v;
+
+	OK(send_tcpip_forward(e, "tcpip-forward", 1, "localhost", 8080));
+	expect_global_reply(e, 1);
+	assert_int_equal(e->nglobal, 1);
+	assert_string_equal(e->global.name, "tcpip-forward");
+	assert_int_equal(e->global.want_reply, 1);
+	assert_string_equal(e->global.addr, "localhost");
+	assert_int_equal(e->global.port, 8080);
+	assert_null(e->global.path);
+
+	e->global_port = 40123;
+	OK(send_tcpip_forward(e, "tcpip-forward", 1, "", 0));
+	next_msg(e, &v, SSH2_MSG_REQUEST_SUCCESS);
+	get_u32_eq(&v, 40123);
+	OK(wbuf_get_end(&v));
+	assert_int_equal(e->global.port, 0);
+	assert_string_equal(e->global.addr, "");
+
+	/* Without want_reply: done, nothing sent. */
+	OK(send_tcpip_forward(e, "tcpip-forward", 0, "0.0.0.0", 0));
+	assert_int_equal(e->nglobal, 3);
+	assert_int_equal(e->global.want_reply, 0);
+	no_more_msgs(e);
+
+	OK(send_tcpip_forward(e, "cancel-tcpip-forward", 1, "localhost",
+	    8080));
+	expect_global_reply(e, 1);	/* no port in a cancel's reply */
+	assert_string_equal(e->global.name, "cancel-tcpip-forward");
+	assert_int_equal(e->global.port, 8080);
+	OK(send_tcpip_forward(e, "cancel-tcpip-forward", 1, "localhost", 0));
+	expect_global_reply(e, 1);
+
+	e->global_result = PC_ERR_PERMISSION_DENIED;
+	OK(send_tcpip_forward(e, "tcpip-forward", 1, "*", 0));
+	expect_global_reply(e, 0);
+	OK(send_tcpip_forward(e, "tcpip-forward", 1, "*", 22));
+	expect_global_reply(e, 0);
+	assert_int_equal(e->nglobal, 7);
+	no_more_msgs(e);
+}
+
+/* A backend that says yes to port 0 without a port: refused. */
+static void
+test_global_port0_unallocated(void **state)
+{
+	struct env *e = *state;
+
+	e->global_port = 0;
+	OK(send_tcpip_forward(e, "tcpip-forward", 1, "localhost", 0));
+	expect_global_reply(e, 0);
+	assert_int_equal(e->nglobal, 1);
+	no_more_msgs(e);
+}
+
+/* PROTOCOL 2.4: the path. */
+static void
+test_global_streamlocal(void **state)
+{
+	struct env *e = *state;
+	struct wbuf m;
+
+	build_global(&m, "streamlocal-forward@openssh.com", 1);
+	OK(wbuf_put_cstring(&m, "/tmp/remote.sock"));
+	OK(csend(e, &m));
+	expect_global_reply(e, 1);
+	assert_string_equal(e->global.name,
+	    "streamlocal-forward@openssh.com");
+	assert_string_equal(e->global.path, "/tmp/remote.sock");
+	assert_null(e->global.addr);
+	build_global(&m, "cancel-streamlocal-forward@openssh.com", 1);
+	OK(wbuf_put_cstring(&m, "/tmp/remote.sock"));
+	e->global_result = PC_ERR_NOT_FOUND;
+	OK(csend(e, &m));
+	expect_global_reply(e, 0);
+	assert_string_equal(e->global.name,
+	    "cancel-streamlocal-forward@openssh.com");
+	assert_int_equal(e->nglobal, 2);
+	no_more_msgs(e);
+}
+
+/* Malformed forwarding requests are refused, the connection goes on;
+ * the backend is not asked.  Without a backend, everything is refused. */
+static void
+test_global_malformed(void **state)
+{
+	static const char *names[] = {
+		"tcpip-forward", "cancel-tcpip-forward",
+		"streamlocal-forward@openssh.com",
+		"cancel-streamlocal-forward@openssh.com",
+	};
+	struct env *e = *state;
+	struct wbuf m;
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		/* No fields */
+		build_global(&m, names[i], 1);
+		OK(csend(e, &m));
+		expect_global_reply(e, 0);
+		/* Half an address, or a path cut short */
+		build_global(&m, names[i], 1);
+		OK(wbuf_put_u32(&m, 10));
+		OK(wbuf_put(&m, "abc", 3));
+		OK(csend(e, &m));
+		expect_global_reply(e, 0);
+		/* Trailing data */
+		build_global(&m, names[i], 1);
+		OK(wbuf_put_cstring(&m, "a"));
+		if (i < 2)
+			OK(wbuf_put_u32(&m, 1));
+		OK(wbuf_put_u8(&m, 0));
+		OK(csend(e, &m));
+		expect_global_reply(e, 0);
+		/* A NUL in the string */
+		build_global(&m, names[i], 1);
+		OK(wbuf_put_string(&m, "a\0b", 3));
+		if (i < 2)
+			OK(wbuf_put_u32(&m, 1));
+		OK(csend(e, &m));
+		expect_global_reply(e, 0);
+		/* Without want_reply: nothing */
+		build_global(&m, names[i], 0);
+		OK(csend(e, &m));
+	}
+	/* Not a port */
+	OK(send_tcpip_forward(e, "tcpip-forward", 1, "localhost", 65536));
+	expect_global_reply(e, 0);
+	OK(send_tcpip_forward(e, "cancel-tcpip-forward", 1, "x", 0xffffffff));
+	expect_global_reply(e, 0);
+	/* tcpip-forward's port cut short */
+	build_global(&m, "tcpip-forward", 1);
+	OK(wbuf_put_cstring(&m, "localhost"));
+	OK(wbuf_put_u8(&m, 0));
+	OK(csend(e, &m));
+	expect_global_reply(e, 0);
+	assert_int_equal(e->nglobal, 0);
+	no_more_msgs(e);
+
+	e->b.global_request = NULL;
+	OK(send_tcpip_forward(e, "tcpip-forward", 1, "localhost", 1234));
+	expect_global_reply(e, 0);
+	build_global(&m, "streamlocal-forward@openssh.com", 1);
+	OK(wbuf_put_cstring(&m, "/s"));
+	OK(csend(e, &m));
+	expect_global_reply(e, 0);
+	no_more_msgs(e);
+}
+
+/* Other names: refused without asking the backend. */
+static void
+test_global_unknown(void **state)
+{
+	static const char *names[] = {
+		"keepalive@openssh.com", "hostkeys-prove-00@openssh.com",
+		"TCPIP-FORWARD", "tcpip-forward ", "x11-req",
+	};
+	struct env *e = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		OK(send_global(e, names[i], 1));
+		expect_global_reply(e, 0);
+		OK(send_global(e, names[i], 0));
+	}
+	assert_int_equal(e->nglobal, 0);
+	no_more_msgs(e);
+}
+
+/* ---------------------------------------------------------------- debug */
+
+/*
+ * SSH_MSG_DEBUG as sent: a pair without encryption (cipher "none"), so
+ * the server's output holds the packet in the clear: uint32 length, byte
+ * padding length, then the payload.
+ */
+static void
+test_send_debug(void **state)
+{
+	struct tp_params cp, sp;
+	struct pair p;
+	struct chan_conn *cc;
+	struct chan_backend b;
+	struct wbuf v;
+	const uint8_t *out;
+	uint32_t plen;
+	uint8_t padlen, type;
+	size_t len;
+	char big[1100];
+
+	(void)state;
+	memset(&cp, 0, sizeof(cp));
+	memset(&sp, 0, sizeof(sp));
+	cp.ciphers = sp.ciphers = "none";
+	cp.macs = sp.macs = "hmac-sha2-256";
+	OK(pair_new(&p, &cp, &sp));
+	pair_pump(&p);
+	assert_true(tp_established(p.s.t));
+	memset(&b, 0, sizeof(b));
+	OK(chan_conn_new(p.s.t, &b, &cc));
+	(void)tp_output_ptr(p.s.t, &len);
+	assert_int_equal(len, 0);
+	OK(chan_send_debug(cc, "Port forwarding is disabled."));
+	out = tp_output_ptr(p.s.t, &len);
+	wbuf_init_const(&v, out, len);
+	OK(wbuf_get_u32(&v, &plen));
+	OK(wbuf_get_u8(&v, &padlen));
+	assert_true(plen > (uint32_t)padlen + 1);
+	assert_true(len >= 4 + plen);
+	wbuf_init_const(&v, out + 5, plen - padlen - 1);
+	OK(wbuf_get_u8(&v, &type));
+	assert_int_equal(type, SSH2_MSG_DEBUG);
+	get_bool_eq(&v, 0);		/* always_display */
+	get_str_eq(&v, "Port forwarding is disabled.");
+	get_str_eq(&v, "");		/* language tag */
+	OK(wbuf_get_end(&v));
+	/* The client's transport takes it (and keeps it to itself). */
+	pair_pump(&p);
+	assert_int_equal(p.c.err, 0);
+	assert_int_equal(p.c.nmsgs, 0);
+	/* Nothing silly. */
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(chan_send_debug(cc, big), PC_ERR_INVALID_ARGUMENT);
+	assert_int_equal(chan_send_debug(cc, NULL), PC_ERR_INVALID_ARGUMENT);
+	(void)tp_output_ptr(p.s.t, &len);
+	assert_int_equal(len, 0);
+	chan_conn_free(cc);
+	pair_free(&p);
+}
+
 int
 main(void)
 {
@@ -1933,6 +3447,37 @@ main(void)
 		T(test_userauth_ignored),
 		T(test_unexpected_messages),
 		T(test_empty_message),
+		T(test_direct_tcpip),
+		T(test_direct_streamlocal),
+		T(test_direct_refused),
+		T(test_direct_no_backend),
+		T(test_direct_malformed),
+		T(test_direct_limits),
+		T(test_pending_confirm),
+		T(test_pending_fail),
+		T(test_pending_confirm_inside),
+		T(test_free_pending),
+		T(test_our_opens),
+		T(test_our_open_refused),
+		T(test_our_open_tiny_packet),
+		T(test_our_open_closed_early),
+		T(test_our_open_bad_args),
+		T(test_open_reply_malformed),
+		T(test_forwarded_window),
+		T(test_half_close),
+		T(test_close_drain),
+		T(test_close_drain_backend_closes),
+		T(test_close_drain_eof_closes),
+		T(test_channel_limit),
+		T(test_req_x11_agent),
+		T(test_req_x11_agent_malformed),
+		T(test_req_non_session),
+		T(test_global_tcpip_forward),
+		T(test_global_port0_unallocated),
+		T(test_global_streamlocal),
+		T(test_global_malformed),
+		T(test_global_unknown),
+		T(test_send_debug),
 	};
 #undef T
 
