@@ -176,10 +176,13 @@ decide(struct fwd *f, enum policy_fwd_kind kind, const char *host, int port,
 	req.want_reply = want_reply;
 	if ((r = policy_forward(&f->pc, &f->subj, &req, &d)) != 0)
 		d.allowed = 0;
-	logit("Forwarding %s for user %s (key %s) from %s port %d: %s; "
+	logit("Forwarding %s for user %s (key %s%s%s) from %s port %d: %s; "
 	    "rule: %s", d.allowed ? "allowed" : "refused", f->p.user->name,
-	    f->p.key_fp != NULL ? f->p.key_fp : "none", f->p.peer->addr,
-	    f->p.peer->port, what, r != 0 ? pc_strerror(r) : d.reason);
+	    f->p.key_fp != NULL ? f->p.key_fp : "none",
+	    f->p.opts_where != NULL ? " found at " : "",
+	    f->p.opts_where != NULL ? f->p.opts_where : "",
+	    f->p.peer->addr, f->p.peer->port, what,
+	    r != 0 ? pc_strerror(r) : d.reason);
 	return d.allowed ? 0 : PC_ERR_PERMISSION_DENIED;
 }
 
