@@ -112,3 +112,37 @@ def keydir(tmp_path):
     d = tmp_path / "keys"
     d.mkdir()
     return d
+
+
+# --- forwarding tests -------------------------------------------------------
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "bulk: moves a lot of data (run by make check; a few "
+        "seconds each)")
+
+
+@pytest.fixture(scope="module")
+def fwd_user():
+    """A real user for forwarding tests (pcfwdNNNN, /bin/sh), made for the
+    module and removed with userdel -r; against either server."""
+    if not sshtest.is_root():
+        pytest.skip("needs root: creates a user and runs the daemon as root")
+    u = sshtest.SysUser(prefix="pcfwd")
+    yield u
+    u.remove()
+
+
+@pytest.fixture(scope="session")
+def fwd_key(tmp_path_factory):
+    """The ed25519 key the forwarding tests log in with."""
+    d = tmp_path_factory.mktemp("fwdkey")
+    return sshtest.keygen(d / "id_ed25519", comment="pctest-fwd")
+
+
+@pytest.fixture(scope="module")
+def echo_service():
+    """A TCP echo service on 127.0.0.1 for the module."""
+    svc = sshtest.EchoService()
+    yield svc
+    svc.close()

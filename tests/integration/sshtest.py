@@ -772,3 +772,549 @@ def expect_refused(srv, since, res, user, log, method="publickey"):
     text = srv.log_since(since)
     assert not re.search(r"Accepted \S+ for ", text), text
     return text
+
+
+# --- forwarding tests: local services, ssh -L/-R/-D, socket tables ---------
+#
+# Services run in a thread of the test process on loopback addresses (or
+# Unix sockets); every wait is bounded.  ForwardClient runs OpenSSH's ssh
+# with forwardings and -N, its -v output in a file, and is stopped by
+# whoever started it.
+
+import hashlib  # noqa: E402
+import selectors  # noqa: E402
+import threading  # noqa: E402
+
+FWD_TIMEOUT = 10.0          # seconds for one forwarding to come up or fail
+
+
+class _Service:
+    """A single-threaded selector loop serving one listening socket;
+    subclasses say what to do with each accepted connection's bytes."""
+
+    MAX_CONNS = 8192        # connections held at once (load tests)
+
+    def __init__(self, family=socket.AF_INET, address=("127.0.0.1", 0),
+                 backlog=4096):
+        self.sock = socket.socket(family, socket.SOCK_STREAM)
+        if family != socket.AF_UNIX:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(address)
+        self.sock.listen(backlog)
+        self.sock.setblocking(False)
+        self.address = self.sock.getsockname()
+        self.accepted = 0
+        self.peers = []         # source addresses, first 1000
+        self._sel = selectors.DefaultSelector()
+        self._sel.register(self.sock, selectors.EVENT_READ, None)
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._conns = {}
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    @property
+    def port(self):
+        return self.address[1]
+
+    def _run(self):
+        while not self._stop.is_set():
+            for key, ev in self._sel.select(timeout=0.1):
+                if key.data is None:
+                    self._accept()
+                else:
+                    self._ready(key.fileobj, key.data, ev)
+
+    def _accept(self):
+        for _ in range(64):
+            try:
+                c, peer = self.sock.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                return
+            if len(self._conns) >= self.MAX_CONNS:
+                c.close()
+                continue
+            c.setblocking(False)
+            with self._lock:
+                self.accepted += 1
+                if len(self.peers) < 1000:
+                    self.peers.append(peer)
+            st = {"out": b"", "eof": False}
+            self._conns[c] = st
+            self.opened(c, st)
+            self._sel.register(c, selectors.EVENT_READ, st)
+
+    def _drop(self, c):
+        try:
+            self._sel.unregister(c)
+        except (KeyError, ValueError):
+            pass
+        self._conns.pop(c, None)
+        c.close()
+
+    def _ready(self, c, st, ev):
+        if ev & selectors.EVENT_READ and not st["eof"]:
+            try:
+                data = c.recv(262144)
+            except (BlockingIOError, InterruptedError):
+                data = None
+            except OSError:
+                self._drop(c)
+                return
+            if data == b"":
+                st["eof"] = True
+                self.eof(c, st)
+            elif data:
+                self.data(c, st, data)
+        if st["out"]:
+            try:
+                n = c.send(st["out"])
+                st["out"] = st["out"][n:]
+            except (BlockingIOError, InterruptedError):
+                pass
+            except OSError:
+                self._drop(c)
+                return
+        if st["eof"] and not st["out"]:
+            self._drop(c)
+            return
+        want = selectors.EVENT_WRITE if st["out"] else 0
+        # Stop reading while a backlog waits to be written (flow control).
+        if not st["eof"] and len(st["out"]) < 1 << 20:
+            want |= selectors.EVENT_READ
+        try:
+            self._sel.modify(c, want or selectors.EVENT_WRITE, st)
+        except (KeyError, ValueError):
+            pass
+
+    def opened(self, c, st):
+        pass
+
+    def data(self, c, st, data):
+        raise NotImplementedError
+
+    def eof(self, c, st):
+        pass
+
+    def close(self):
+        self._stop.set()
+        self._thread.join(timeout=5)
+        for c in list(self._conns):
+            self._drop(c)
+        self._sel.close()
+        if self.sock.family == socket.AF_UNIX:
+            try:
+                os.unlink(self.address)
+            except OSError:
+                pass
+        self.sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class EchoService(_Service):
+    """Echoes every byte back; closes after the peer's EOF once the echo
+    is written."""
+
+    def data(self, c, st, data):
+        st["out"] += data
+
+
+class HashSink(_Service):
+    """Reads to EOF hashing with SHA-256, then answers b"COUNT HEXDIGEST\\n"
+    (a half-close test: the answer travels after the client's EOF)."""
+
+    def opened(self, c, st):
+        st["h"] = hashlib.sha256()
+        st["n"] = 0
+
+    def data(self, c, st, data):
+        st["h"].update(data)
+        st["n"] += len(data)
+
+    def eof(self, c, st):
+        st["out"] += b"%d %s\n" % (st["n"], st["h"].hexdigest().encode())
+
+
+def unix_echo(path, mode=0o666):
+    """An EchoService on a Unix socket at path that anyone may connect
+    to (the daemon's side connects as the logged-in user)."""
+    svc = EchoService(socket.AF_UNIX, str(path))
+    os.chmod(path, mode)
+    return svc
+
+
+def connect_any(target, timeout=5.0, source=None):
+    """A connected socket to target: (host, port) or a Unix socket path.
+    source: a local (address, port) to bind first."""
+    if isinstance(target, (str, Path)):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        target = str(target)
+    else:
+        fam = socket.AF_INET6 if ":" in target[0] else socket.AF_INET
+        s = socket.socket(fam, socket.SOCK_STREAM)
+        if source is not None:
+            s.bind(source)
+    s.settimeout(timeout)
+    try:
+        s.connect(target)
+    except OSError:
+        s.close()
+        raise
+    return s
+
+
+def exchange(target, payload, timeout=5.0, source=None):
+    """Connect, send payload, half-close, read to EOF (bounded).  Returns
+    the bytes read, or None if the connection itself failed."""
+    try:
+        s = connect_any(target, timeout, source)
+    except OSError:
+        return None
+    out = b""
+    deadline = time.monotonic() + timeout
+    try:
+        s.sendall(payload)
+        s.shutdown(socket.SHUT_WR)
+        while len(out) < 1 << 24:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            s.settimeout(left)
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            out += chunk
+    except OSError:
+        pass
+    finally:
+        s.close()
+    return out
+
+
+def echo_ok(target, timeout=5.0, source=None):
+    """Whether a fresh payload comes back byte for byte through target."""
+    payload = b"pc-fwd-" + os.urandom(12).hex().encode() + b"\n"
+    return exchange(target, payload, timeout, source) == payload
+
+
+def stream_hash(target, size, timeout, chunk=1 << 20, seed=None):
+    """Send `size` bytes (distinct 1 MiB chunks: an 8-byte counter on a
+    random block) to a HashSink through target, streamed, half-close and
+    read its answer.  Returns (sent sha256 hex, answer bytes)."""
+    block = bytearray(seed or os.urandom(chunk))
+    h = hashlib.sha256()
+    s = connect_any(target, timeout)
+    deadline = time.monotonic() + timeout
+    try:
+        sent = 0
+        i = 0
+        while sent < size:
+            if time.monotonic() > deadline:
+                raise TimeoutError("sent only %d of %d bytes" % (sent, size))
+            block[:8] = i.to_bytes(8, "big")
+            piece = bytes(block[:min(chunk, size - sent)])
+            h.update(piece)
+            s.sendall(piece)
+            sent += len(piece)
+            i += 1
+        s.shutdown(socket.SHUT_WR)
+        answer = b""
+        while b"\n" not in answer and len(answer) < 4096:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("no answer from the sink")
+            s.settimeout(left)
+            c = s.recv(4096)
+            if not c:
+                break
+            answer += c
+    finally:
+        s.close()
+    return h.hexdigest(), answer
+
+
+# The kernel's socket tables.
+
+def _hex_addr(text, v6):
+    raw = bytes.fromhex(text)
+    if not v6:
+        return socket.inet_ntop(socket.AF_INET, raw[::-1])
+    # Four host-order 32-bit words.
+    words = b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4))
+    return socket.inet_ntop(socket.AF_INET6, words)
+
+
+def tcp_listeners(port):
+    """The addresses with a TCP socket in LISTEN on port, e.g.
+    {'127.0.0.1', '::1'}; '0.0.0.0' and '::' are the wildcards."""
+    out = set()
+    for name, v6 in (("/proc/net/tcp", False), ("/proc/net/tcp6", True)):
+        try:
+            lines = Path(name).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            f = line.split()
+            if len(f) < 4 or f[3] != "0A":
+                continue
+            addr, p = f[1].split(":")
+            if int(p, 16) == port:
+                out.add(_hex_addr(addr, v6))
+    return out
+
+
+def wait_not_listening(port, timeout=5.0):
+    """Bounded wait until nothing listens on port; returns whether so."""
+    deadline = time.monotonic() + timeout
+    while tcp_listeners(port):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def unix_listening(path):
+    """Whether a Unix socket in LISTEN has this path (/proc/net/unix)."""
+    path = str(path)
+    try:
+        lines = Path("/proc/net/unix").read_text().splitlines()[1:]
+    except OSError:
+        return False
+    for line in lines:
+        f = line.split()
+        # Num RefCount Protocol Flags Type St Inode Path; flags 00010000
+        # is __SO_ACCEPTCON (listening).
+        if len(f) >= 8 and f[7] == path and int(f[3], 16) & 0x10000:
+            return True
+    return False
+
+
+class ForwardClient:
+    """OpenSSH's ssh -N with forwardings (args such as ["-L", "..."]),
+    logged in as user with key only, ExitOnForwardFailure=yes; -v output
+    goes to a file.  Use as a context manager or call stop()."""
+
+    def __init__(self, port, user, key, args, options=(), verbose=1,
+                 command=None, workdir=None):
+        import tempfile
+        self.port = port
+        fd, self.err_path = tempfile.mkstemp(prefix="pcfwd-ssh-",
+                                             suffix=".log", dir=workdir)
+        self._err = os.fdopen(fd, "wb")
+        cmd = [SSH, "-F", "/dev/null", "-" + "v" * verbose, "-p", str(port),
+               "-l", user, "-i", str(key)]
+        if command is None:
+            cmd.append("-N")
+        opts = ["ExitOnForwardFailure=yes", "BatchMode=yes",
+                "StrictHostKeyChecking=no", "UserKnownHostsFile=/dev/null",
+                "GlobalKnownHostsFile=/dev/null", "IdentitiesOnly=yes",
+                "IdentityAgent=none", "PreferredAuthentications=publickey",
+                "ConnectTimeout=10", "ConnectionAttempts=1",
+                "ServerAliveInterval=0", "ControlMaster=no",
+                "ControlPath=none"]
+        for o in list(options) + opts:
+            cmd += ["-o", o]
+        cmd += list(args) + ["127.0.0.1"]
+        if command is not None:
+            cmd.append(command)
+        self.cmd = cmd
+        env = dict(os.environ)
+        env.pop("SSH_AUTH_SOCK", None)
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL,
+                                     stderr=self._err, env=env,
+                                     start_new_session=True)
+
+    def stderr(self):
+        try:
+            return Path(self.err_path).read_text(errors="replace")
+        except OSError:
+            return ""
+
+    def wait_for(self, pattern, timeout=FWD_TIMEOUT):
+        """Wait until pattern is in the -v output (returns the match) or
+        ssh exited / time ran out (returns None)."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            m = rx.search(self.stderr())
+            if m:
+                return m
+            if self.proc.poll() is not None:
+                m = rx.search(self.stderr())
+                return m
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.01)
+
+    def wait_exit(self, timeout=FWD_TIMEOUT):
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def local_ready(self, timeout=FWD_TIMEOUT):
+        """ssh set up its -L/-D listeners (or failed): match or None."""
+        return self.wait_for(r"Local forwarding listening on|"
+                             r"Local connections to \S+ forwarded to remote "
+                             r"address", timeout)
+
+    def remote_result(self, timeout=FWD_TIMEOUT):
+        """'ok' (the server accepted every -R), 'refused' (ssh exited on
+        the failure), or None (neither in time)."""
+        m = self.wait_for(r"remote forward success for: listen|"
+                          r"All remote forwarding requests processed|"
+                          r"Error: remote port forwarding failed|"
+                          r"remote port forwarding failed for listen",
+                          timeout)
+        if m is None:
+            return None
+        if "failed" in m.group(0):
+            return "refused"
+        return "ok"
+
+    def stop(self):
+        """SIGTERM, then SIGKILL after half a second: OpenSSH 9.2's ssh
+        now and then sleeps through SIGTERM in its -N loop."""
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                self.proc.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.proc.wait(timeout=STOP_TIMEOUT)
+        if not self._err.closed:
+            self._err.close()
+
+    def cleanup(self):
+        self.stop()
+        try:
+            os.unlink(self.err_path)
+        except OSError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def open_failed_re(reason="administratively prohibited"):
+    """ssh's line for a refused channel open (channels.c)."""
+    return r"channel \d+: open failed: %s" % re.escape(reason)
+
+
+# --- paramiko ---------------------------------------------------------
+
+def paramiko_transport(port, user, key, timeout=10.0):
+    """An authenticated paramiko Transport as user with key (a private
+    key file OpenSSH wrote: ed25519, ecdsa or rsa)."""
+    import paramiko
+    text = Path(key).read_text()
+    pkey = None
+    for cls in (paramiko.Ed25519Key, paramiko.ECDSAKey, paramiko.RSAKey):
+        try:
+            pkey = cls.from_private_key_file(str(key))
+            break
+        except (paramiko.SSHException, ValueError):
+            continue
+    if pkey is None:
+        raise ValueError("paramiko cannot read %s (%s)" % (key, text[:40]))
+    sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    t = paramiko.Transport(sock)
+    t.banner_timeout = timeout
+    t.auth_timeout = timeout
+    t.start_client(timeout=timeout)
+    t.auth_publickey(user, pkey)
+    if not t.is_authenticated():
+        t.close()
+        raise RuntimeError("paramiko did not authenticate as %s" % user)
+    return t
+
+
+def raw_global_request(t, kind, payload, timeout=5.0):
+    """Send SSH_MSG_GLOBAL_REQUEST kind with want-reply and exactly these
+    bytes after it (may be malformed); wait (bounded) for the reply.
+    Returns 'success', 'failure', or 'closed' / 'timeout'."""
+    from paramiko.message import Message
+    t.completion_event = threading.Event()
+    t.global_response = None
+    m = Message()
+    m.add_byte(bytes([80]))     # SSH_MSG_GLOBAL_REQUEST
+    m.add_string(kind)
+    m.add_boolean(True)
+    m.add_bytes(payload)
+    t._send_user_message(m)
+    deadline = time.monotonic() + timeout
+    while not t.completion_event.wait(0.05):
+        if not t.is_active():
+            return "closed"
+        if time.monotonic() > deadline:
+            return "timeout"
+    return "success" if t.global_response is not None else "failure"
+
+
+def paramiko_exec(t, command, timeout=10.0):
+    """Run command on a new session channel; return (status, stdout)."""
+    ch = t.open_session(timeout=timeout)
+    ch.settimeout(timeout)
+    ch.exec_command(command)
+    out = b""
+    while len(out) < 1 << 20:
+        c = ch.recv(65536)
+        if not c:
+            break
+        out += c
+    status = ch.recv_exit_status()
+    ch.close()
+    return status, out
+
+
+def socks5_connect(port, host, dport, timeout=5.0):
+    """A socket through a SOCKS5 proxy on 127.0.0.1:port (RFC 1928, no
+    authentication) connected to host:dport, or raise OSError."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    try:
+        s.sendall(b"\x05\x01\x00")
+        if _recv_exact(s, 2) != b"\x05\x00":
+            raise OSError("SOCKS5: no acceptable method")
+        try:
+            addr = b"\x01" + socket.inet_aton(host)
+        except OSError:
+            addr = b"\x03" + bytes([len(host)]) + host.encode()
+        s.sendall(b"\x05\x01\x00" + addr + struct.pack(">H", dport))
+        head = _recv_exact(s, 4)
+        if head[0] != 5 or head[1] != 0:
+            raise OSError("SOCKS5: connect refused, reply %d" % head[1])
+        alen = {1: 4, 4: 16}.get(head[3])
+        if alen is None:
+            alen = _recv_exact(s, 1)[0]
+        _recv_exact(s, alen + 2)
+    except BaseException:
+        s.close()
+        raise
+    return s
+
+
+def _recv_exact(s, n):
+    out = b""
+    while len(out) < n:
+        c = s.recv(n - len(out))
+        if not c:
+            raise OSError("SOCKS5: proxy closed")
+        out += c
+    return out
