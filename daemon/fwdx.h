@@ -46,8 +46,9 @@ int	fwdx_x11_listen(int offset, int use_localhost, int *fds,
  * set to ("localhost:10.0"); with use_localhost the entry is for
  * "unix:N.S" as OpenSSH writes it, since xauth looks up local displays
  * that way.  *out is caller-freed.  PC_ERR_INVALID_FORMAT if proto or
- * cookie holds anything but printable non-space characters (they come
- * from the peer and go to a command's input).
+ * cookie is empty, longer than 1024 bytes or holds anything but
+ * letters, digits and ". : / - _" (OpenSSH's xauth_valid_string: they
+ * come from the peer and go to a command's input).
  */
 int	fwdx_xauth_input(const char *display, int use_localhost,
 	    const char *proto, const char *cookie, char **out) PC_WUR;

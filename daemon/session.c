@@ -612,10 +612,13 @@ req_x11(struct sessions *s, struct sess *se, const struct chan_req *req)
 	}
 	xauth = xauth_location(s);
 	if (stat(xauth, &st) == -1) {
-		/* sshd's words (it sends them to the client as a debug
-		 * message too). */
+		/* sshd's words, logged and sent to the client. */
 		logit("No xauth program; cannot forward X11. (%s: %s)",
 		    xauth, strerror(errno));
+		if (s->cc != NULL && chan_send_debug(s->cc,
+		    "No xauth program; cannot forward X11.") != 0) {
+			debug("cannot send a debug message to the client");
+		}
 		r = PC_ERR_NOT_FOUND;
 		goto fail;
 	}
