@@ -749,6 +749,9 @@ servconf_parse_arg(struct server_config *cfg, const char *line,
 	size_t i;
 	int r;
 
+	if (origin == NULL || line == NULL) {
+		return PC_ERR_INVALID_ARGUMENT;
+	}
 	/* Keep the name with the file names, so that the origins may
 	 * borrow it whatever the caller does with its string. */
 	for (i = 0; i < cfg->files.n; i++) {

@@ -287,8 +287,8 @@ int	servconf_load(struct server_config *cfg, const char *path) PC_WUR;
 
 /*
  * Apply one "Keyword value" line to the global options, as -o does.
- * origin is named in errors ("command-line line N").  Match and Include
- * are refused here.
+ * origin is named in errors ("command-line line N") and copied into
+ * cfg for servconf_origin.  Match and Include are refused here.
  */
 int	servconf_parse_arg(struct server_config *cfg, const char *line,
 	    const char *origin, int lineno) PC_WUR;
@@ -301,6 +301,8 @@ int	servconf_fill_defaults(struct server_config *cfg) PC_WUR;
  * The effective options for one connection: a deep copy of global
  * (already filled) with the matching Match blocks applied.  out is
  * initialised here; the caller clears it.  out has no stored lines.
+ * out->origins borrow global's file names: out must not outlive global
+ * (a connection's options never do).
  */
 int	servconf_apply_match(const struct server_config *global,
 	    const struct servconf_match_ctx *ctx,

@@ -1,8 +1,9 @@
 /*
  * libFuzzer target: sshd_config lines (daemon/servconf*.c) as -o gives
  * them, one per input line, then the -T dump, the login policy over the
- * parsed AllowUsers/DenyUsers/AllowGroups/DenyGroups, and %-token
- * expansion of the parsed AuthorizedKeysFile and principals paths.
+ * parsed AllowUsers/DenyUsers/AllowGroups/DenyGroups, the origins, and
+ * %-token expansion of the parsed AuthorizedKeysFile and principals
+ * paths.
  * ListenAddress is not resolved (no servconf_fill_defaults): the fuzzer
  * must not wait on DNS.
  */
@@ -98,7 +99,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		}
 	}
 	if (devnull != NULL) {
+		char where[64];
+
 		servconf_dump(&cfg, devnull);
+		/* The origins the forwarding log lines name. */
+		fprintf(devnull, "%s %s %s\n",
+		    servconf_origin(&cfg, "allowtcpforwarding", where,
+		    sizeof(where)), servconf_origin(&cfg, "keepalive", where,
+		    sizeof(where)), servconf_origin(&cfg, "nosuch", where,
+		    sizeof(where)));
 	}
 	policy(&cfg);
 	for (i = 0; i < cfg.authorized_keys_files.n; i++) {

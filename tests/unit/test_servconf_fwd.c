@@ -538,6 +538,12 @@ test_origins(void **state)
 	assert_int_equal(servconf_parse_arg(&cfg, "X11DisplayOffset -1",
 	    "command-line", 9), PC_ERR_CONFIG);
 	assert_string_equal(origin(&cfg, "x11displayoffset"), "default");
+	/* No origin, no line. */
+	assert_int_equal(servconf_parse_arg(&cfg, "X11DisplayOffset 3", NULL,
+	    10), PC_ERR_INVALID_ARGUMENT);
+	assert_int_equal(servconf_parse_arg(&cfg, NULL, "command-line", 11),
+	    PC_ERR_INVALID_ARGUMENT);
+	assert_int_equal(cfg.x11_display_offset, 10);
 	servconf_clear(&cfg);
 	/* After clear, everything is default again. */
 	assert_string_equal(origin(&cfg, "gatewayports"), "default");
