@@ -69,7 +69,9 @@ def server_specific_config_lines():
         # on our tmp files, and only the host keys we hand it.
         return ["UsePAM no", "PermitRootLogin no", "StrictModes no",
                 "AuthorizedKeysFile none", "KbdInteractiveAuthentication no"]
-    return []
+    # The machine's own hosts.allow / hosts.deny must not decide a test:
+    # empty tables unless a test names its own (with -o, which wins).
+    return ["TCPWrappersAllowFile /dev/null", "TCPWrappersDenyFile /dev/null"]
 
 
 def prepare_server_environment():
