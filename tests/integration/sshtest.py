@@ -1318,3 +1318,18 @@ def _recv_exact(s, n):
             raise OSError("SOCKS5: proxy closed")
         out += c
     return out
+
+
+def wait_until(predicate, timeout=5.0, step=0.02):
+    """Bounded wait until predicate() is true; returns whether it was."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(step)
+    return True
+
+
+def wait_for_path(path, timeout=5.0):
+    """Bounded wait until a Unix socket at path listens."""
+    return wait_until(lambda: unix_listening(path), timeout)
