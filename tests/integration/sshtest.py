@@ -1265,7 +1265,11 @@ def raw_global_request(t, kind, payload, timeout=5.0):
             return "closed"
         if time.monotonic() > deadline:
             return "timeout"
-    return "success" if t.global_response is not None else "failure"
+    if t.global_response is not None:
+        return "success"
+    # paramiko also wakes the waiter when the connection dies.
+    time.sleep(0.05)
+    return "failure" if t.is_active() else "closed"
 
 
 def paramiko_exec(t, command, timeout=10.0):
