@@ -424,14 +424,15 @@ chan_recv_ptr(const struct chan_conn *c, uint32_t id, size_t *len)
 }
 
 /* Tell the backend about the peer's EOF once its data is all taken; a
- * CLOSE counts as EOF here (see finish_peer_close). */
+ * CLOSE counts as EOF here (see finish_peer_close).  Not after our CLOSE:
+ * the backend is done with the channel then. */
 static void
 maybe_tell_eof(struct chan_conn *c, uint32_t id)
 {
 	struct channel *ch = chan_slot(c, id);
 
 	if (ch == NULL || !(ch->eof_rcvd || ch->close_rcvd) ||
-	    ch->eof_told || wbuf_len(&ch->in) > 0)
+	    ch->eof_told || ch->close_sent || wbuf_len(&ch->in) > 0)
 		return;
 	ch->eof_told = 1;
 	if (c->b->peer_eof != NULL)
@@ -469,7 +470,8 @@ finish_peer_close(struct chan_conn *c, uint32_t id)
  *   byte      SSH_MSG_CHANNEL_WINDOW_ADJUST
  *   uint32    recipient channel
  *   uint32    bytes to add
- * sent once half of our window is consumed.
+ * sent once half of our window is consumed; never after our CLOSE (RFC
+ * 4254 s. 5.3: nothing more may be sent on the channel).
  */
 static int
 maybe_adjust(struct chan_conn *c, struct channel *ch)
@@ -478,7 +480,7 @@ maybe_adjust(struct chan_conn *c, struct channel *ch)
 	int r;
 
 	if (ch->state != CHAN_ST_OPEN || ch->eof_rcvd || ch->close_rcvd ||
-	    ch->local_consumed < CHAN_WINDOW / 2)
+	    ch->close_sent || ch->local_consumed < CHAN_WINDOW / 2)
 		return 0;
 	m[0] = SSH2_MSG_CHANNEL_WINDOW_ADJUST;
 	pc_put_u32(m + 1, ch->remote_id);

@@ -114,10 +114,11 @@ struct chan_open_req {
  * no-more-sessions@openssh.com).  name is as sent; the fields are parsed
  * for:
  *   tcpip-forward / cancel-tcpip-forward: addr (the address to bind, as
- *     sent), port
+ *     sent), port (at most 65535: larger is refused as malformed)
  *   streamlocal-forward@openssh.com / cancel-streamlocal-forward@...:
  *     path
- * Other names have no fields parsed (the backend refuses them).
+ * A malformed one, and any other name, is refused by chan.c without a
+ * backend call.
  */
 struct chan_global_req {
 	const char *name;
@@ -139,7 +140,8 @@ struct chan_global_req {
  */
 struct chan_backend {
 	void *arg;
-	/* A "session" channel (RFC 4254 s. 6.1); id is its local id. */
+	/* A "session" channel (RFC 4254 s. 6.1); id is its local id.
+	 * CHAN_OPEN_PENDING is not for sessions (refused). */
 	uint32_t (*session_open)(void *arg, uint32_t id, char **why);
 	int (*session_request)(void *arg, uint32_t id,
 	    const struct chan_req *req);
@@ -176,7 +178,8 @@ struct chan_backend {
 struct chan_conn;
 
 /* t and backend are borrowed.  Caller frees (chan_conn_free accepts
- * NULL; it calls backend->closed for every channel still open). */
+ * NULL; it calls backend->closed for every channel still there, pending
+ * and opening ones included). */
 int	chan_conn_new(struct tp *t, const struct chan_backend *backend,
 	    struct chan_conn **cp) PC_WUR;
 void	chan_conn_free(struct chan_conn *c);
@@ -190,7 +193,10 @@ int	chan_recv(struct chan_conn *c, const uint8_t *msg, size_t len,
 size_t	chan_send_data(struct chan_conn *c, uint32_t id, int ext,
 	    const uint8_t *p, size_t len);
 size_t	chan_send_space(const struct chan_conn *c, uint32_t id);
-/* Data from the peer not yet consumed (borrowed until the next call). */
+/* Data from the peer not yet consumed (borrowed until the next call).
+ * Consuming the last of it may call backend->peer_eof and, if the peer's
+ * CLOSE is in, send ours and call backend->closed: the channel may be
+ * gone when chan_recv_consume returns. */
 const uint8_t *chan_recv_ptr(const struct chan_conn *c, uint32_t id,
 	    size_t *len);
 int	chan_recv_consume(struct chan_conn *c, uint32_t id, size_t n) PC_WUR;
@@ -221,7 +227,8 @@ enum chan_kind chan_kind(const struct chan_conn *c, uint32_t id);
  * AGENT, X11; see struct chan_open_req), with our window and maximum
  * packet.  *id is its local id; data may be sent once backend->open_result
  * said ok (chan_send_space is 0 until then).  PC_ERR_NO_BUFFER_SPACE if
- * CHAN_MAX_CHANNELS are open.
+ * CHAN_MAX_CHANNELS are open.  chan_send_close before the answer: CLOSE
+ * goes out when the peer confirms, and open_result is not called.
  */
 int	chan_open(struct chan_conn *c, const struct chan_open_req *req,
 	    uint32_t *id) PC_WUR;
@@ -231,7 +238,8 @@ int	chan_open(struct chan_conn *c, const struct chan_open_req *req,
 int	chan_open_confirm(struct chan_conn *c, uint32_t id) PC_WUR;
 int	chan_open_fail(struct chan_conn *c, uint32_t id, uint32_t reason,
 	    const char *desc) PC_WUR;
-/* Whether we sent EOF, and whether the peer's EOF was received. */
+/* Whether we sent EOF, and whether the peer's EOF was received (both 1
+ * for a channel that does not exist, as chan_peer_closed). */
 int	chan_eof_sent(const struct chan_conn *c, uint32_t id);
 int	chan_peer_eof(const struct chan_conn *c, uint32_t id);
 /* Send SSH_MSG_DEBUG (RFC 4253 s. 11.3) with always_display false: how

@@ -1267,7 +1267,11 @@ def raw_global_request(t, kind, payload, timeout=5.0):
             return "closed"
         if time.monotonic() > deadline:
             return "timeout"
-    return "success" if t.global_response is not None else "failure"
+    if t.global_response is not None:
+        return "success"
+    # paramiko also wakes the waiter when the connection dies.
+    time.sleep(0.05)
+    return "failure" if t.is_active() else "closed"
 
 
 def paramiko_exec(t, command, timeout=10.0):
@@ -1320,3 +1324,18 @@ def _recv_exact(s, n):
             raise OSError("SOCKS5: proxy closed")
         out += c
     return out
+
+
+def wait_until(predicate, timeout=5.0, step=0.02):
+    """Bounded wait until predicate() is true; returns whether it was."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(step)
+    return True
+
+
+def wait_for_path(path, timeout=5.0):
+    """Bounded wait until a Unix socket at path listens."""
+    return wait_until(lambda: unix_listening(path), timeout)

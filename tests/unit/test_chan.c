@@ -1772,10 +1772,17 @@ test_close_first(void **state)
 	assert_int_equal(chan_send_space(e->cc, id), 0);
 	expect_simple(e, SSH2_MSG_CHANNEL_CLOSE, 40);
 	no_more_msgs(e);
-	/* Data in flight from the peer is still taken. */
+	/* Data in flight from the peer is still taken, without a window
+	 * adjust even past half the window. */
 	OK(send_data(e, id, "late", 4));
 	(void)chan_recv_ptr(e->cc, id, &len);
 	assert_int_equal(len, 4);
+	fill(e, id, CHAN_WINDOW / 2, 0);
+	OK(chan_recv_consume(e->cc, id, CHAN_WINDOW / 2 + 4));
+	no_more_msgs(e);
+	/* Nor peer_eof: we are done with it. */
+	OK(send_simple(e, SSH2_MSG_CHANNEL_EOF, id));
+	assert_int_equal(e->neof, 0);
 	/* Requests on a closing channel are ignored. */
 	build_req(&m, id, "shell", 1);
 	OK(csend(e, &m));
@@ -2629,6 +2636,10 @@ test_our_open_tiny_packet(void **state)
 	assert_int_equal(chan_send_space(e->cc, id), 0);
 	assert_int_equal(e->nclosed, 0);
 	assert_true(chan_exists(e->cc, id));
+	/* What the peer sent before seeing our CLOSE: no peer_eof for a
+	 * channel the backend was told is refused. */
+	OK(send_simple(e, SSH2_MSG_CHANNEL_EOF, id));
+	assert_int_equal(e->neof, 0);
 	OK(send_simple(e, SSH2_MSG_CHANNEL_CLOSE, id));
 	assert_int_equal(e->nclosed, 1);
 	assert_false(chan_exists(e->cc, id));
