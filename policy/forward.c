@@ -437,21 +437,66 @@ decide_tcp(const struct policy_fwd_cfg *cfg,
 	return 0;
 }
 
+/* Does a permit entry allow any host and any port ("*:*")?  Only such
+ * an entry lets a Unix-socket path through OpenSSH's open_match. */
+static int
+permit_any_any(const char *entry)
+{
+	char host[FWD_HOST_BUF];
+	int port;
+
+	return entry != NULL && authopts_permit_split(entry, 0, host,
+	    sizeof(host), &port) == 0 && port == -1 && strcmp(host, "*") == 0;
+}
+
+static size_t
+permit_find_any_any(const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && !permit_any_any(list[i]); i++) {
+		;
+	}
+	return i;
+}
+
 /*
  * direct-streamlocal@openssh.com and streamlocal-forward@openssh.com:
  * AllowStreamLocalForwarding, the key's port-forwarding flag and
- * DisableForwarding.  OpenSSH applies no permit list to Unix sockets
- * (remote_open_match permits every path).
+ * DisableForwarding, and -- as OpenSSH's sshd does, though sshd_config(5)
+ * does not say so -- the TCP permissions the paths also go through:
+ *   direct: channel_connect_to_path checks the local permission set, so
+ *     AllowTcpForwarding must allow local, and a key's permitopen= list or
+ *     a PermitOpen list lets a path through only with a "*:*" entry;
+ *   listen: check_rfwd_permission's remote_open_match permits every path,
+ *     but only when something is permitted at all: AllowTcpForwarding
+ *     allows remote, or the key has a permitlisten= list.
  */
 static int
 decide_streamlocal(const struct policy_fwd_cfg *cfg,
     const struct policy_fwd_subject *s, const struct policy_fwd_request *req,
     struct policy_fwd_decision *d)
 {
-	const int bit = req->kind == POLICY_FWD_LISTEN_STREAMLOCAL ?
-	    POLICY_FWD_REMOTE : POLICY_FWD_LOCAL;
+	const int listen = req->kind == POLICY_FWD_LISTEN_STREAMLOCAL;
+	const int bit = listen ? POLICY_FWD_REMOTE : POLICY_FWD_LOCAL;
+	const char *const *klist = NULL;
+	char list[FWD_SHOW_LIST];
+	size_t kn = 0;
 
+	if (s->key != NULL) {
+		klist = (const char *const *)(listen ? s->key->permitlisten :
+		    s->key->permitopen);
+		kn = listen ? s->key->npermitlisten : s->key->npermitopen;
+	}
 	if (disable_refuses(cfg, d)) {
+		return 0;
+	}
+	if ((cfg->allow_tcp & bit) == 0 && (!listen || kn == 0)) {
+		refuse(d, POLICY_FWD_RULE_ALLOW_TCP_FORWARDING,
+		    "AllowTcpForwarding %s (%.*s), which Unix-socket "
+		    "forwarding needs too", fwd_value(cfg->allow_tcp),
+		    FWD_SHOW_ORIGIN,
+		    origin(cfg, POLICY_FWD_RULE_ALLOW_TCP_FORWARDING));
 		return 0;
 	}
 	if ((cfg->allow_streamlocal & bit) == 0) {
@@ -464,12 +509,34 @@ decide_streamlocal(const struct policy_fwd_cfg *cfg,
 	if (key_port_refuses(cfg, s, d)) {
 		return 0;
 	}
+	if (!listen && kn > 0 && permit_find_any_any(klist, kn) == kn) {
+		list_render(list, sizeof(list), klist, kn, ",",
+		    "permitopen=\"", "\"");
+		refuse(d, POLICY_FWD_RULE_KEY_PERMITOPEN,
+		    "%s (%.*s) without \"*:*\", which a socket path needs",
+		    list, FWD_SHOW_ORIGIN,
+		    origin(cfg, POLICY_FWD_RULE_KEY_PERMITOPEN));
+		return 0;
+	}
+	if (!listen && !permit_list_any(cfg->permit_open, cfg->npermit_open) &&
+	    permit_find_any_any(cfg->permit_open, cfg->npermit_open) ==
+	    cfg->npermit_open) {
+		list_render(list, sizeof(list), cfg->permit_open,
+		    cfg->npermit_open, " ", "", "");
+		refuse(d, POLICY_FWD_RULE_PERMIT_OPEN,
+		    "PermitOpen %s (%.*s) without \"*:*\", which a socket "
+		    "path needs", list, FWD_SHOW_ORIGIN,
+		    origin(cfg, POLICY_FWD_RULE_PERMIT_OPEN));
+		return 0;
+	}
 	d->allowed = 1;
 	d->rule = POLICY_FWD_RULE_NONE;
 	(void)snprintf(d->reason, sizeof(d->reason),
-	    "AllowStreamLocalForwarding %s (%.*s)",
-	    fwd_value(cfg->allow_streamlocal), FWD_SHOW_ORIGIN,
-	    origin(cfg, POLICY_FWD_RULE_ALLOW_STREAMLOCAL_FORWARDING));
+	    "AllowStreamLocalForwarding %s (%.*s), AllowTcpForwarding %s "
+	    "(%.*s)", fwd_value(cfg->allow_streamlocal), FWD_SHOW_ORIGIN,
+	    origin(cfg, POLICY_FWD_RULE_ALLOW_STREAMLOCAL_FORWARDING),
+	    fwd_value(cfg->allow_tcp), FWD_SHOW_ORIGIN,
+	    origin(cfg, POLICY_FWD_RULE_ALLOW_TCP_FORWARDING));
 	return 0;
 }
 

@@ -162,7 +162,10 @@ struct policy_fwd_decision {
  * PermitOpen entries match the host exactly (case-sensitive) or "*";
  * PermitListen and permitlisten hosts are patterns matched against the
  * lower-cased listen address (OpenSSH's remote_open_match).  Unix-socket
- * forwarding is not subject to the permit lists (as OpenSSH).
+ * forwarding also goes through OpenSSH's TCP permissions: a direct one
+ * needs AllowTcpForwarding local and a "*:*" entry in any permitopen= or
+ * PermitOpen list; a listening one needs AllowTcpForwarding remote or a
+ * permitlisten= list (PermitListen and the Tectia lists do not apply).
  * Returns 0 with d filled; PC_ERR_INVALID_ARGUMENT for NULL arguments
  * (s->who.user included; a list count without its array), an unknown
  * kind, an AllowTcpForwarding / AllowStreamLocalForwarding value outside

@@ -749,21 +749,73 @@ test_streamlocal(void **state)
 		expect(&cfg, &s, &req, 1, POLICY_FWD_RULE_NONE,
 		    local ? "AllowStreamLocalForwarding local (default)" :
 		    "AllowStreamLocalForwarding remote (default)", "sl bit");
-		/* Not subject to AllowTcpForwarding, the permit lists, the
-		 * Tectia lists or the privileged-port rule. */
-		base_init(&cfg, &s, &req, kinds[k]);
-		cfg.allow_tcp = POLICY_FWD_NO;
-		cfg.permit_open = none_list;
-		cfg.npermit_open = 1;
-		cfg.permit_listen = none_list;
-		cfg.npermit_listen = 1;
-		cfg.deny_tcp_users = (const char *const[]){ "alice" };
-		cfg.n_deny_tcp_users = 1;
-		req.port = 22;
-		s.key = o = opts("permitopen=\"h:1\",permitlisten=\"2\"");
-		expect(&cfg, &s, &req, 1, POLICY_FWD_RULE_NONE, NULL,
-		    "sl lists");
-		authopts_free(o);
+		/*
+		 * The TCP permissions OpenSSH's sshd also applies to paths
+		 * (measured with its sshd 9.2; see decide_streamlocal):
+		 * direct needs AllowTcpForwarding local and, where a
+		 * permitopen= or PermitOpen list exists, a "*:*" entry;
+		 * listen needs AllowTcpForwarding remote or a permitlisten=
+		 * list.  Never the Tectia lists, PermitListen or the
+		 * privileged-port rule.
+		 */
+		{
+			static const char *const l_none[] = { "none" };
+			static const char *const l_h1[] = { "h:1" };
+			static const char *const l_h1any[] = { "h:1", "*:*" };
+			static const char *const l_any[] = { "any" };
+			static const struct {
+				int allow_tcp;
+				const char *key;	/* NULL: no key */
+				const char *const *popen;
+				size_t npopen;
+				int allowed_direct, allowed_listen;
+				enum policy_fwd_rule rule_direct, rule_listen;
+			} t[] = {
+#define R(x)	POLICY_FWD_RULE_##x
+			{ POLICY_FWD_NO, NULL, NULL, 0, 0, 0,
+			    R(ALLOW_TCP_FORWARDING), R(ALLOW_TCP_FORWARDING) },
+			{ POLICY_FWD_REMOTE, NULL, NULL, 0, 0, 1,
+			    R(ALLOW_TCP_FORWARDING), R(NONE) },
+			{ POLICY_FWD_LOCAL, NULL, NULL, 0, 1, 0,
+			    R(NONE), R(ALLOW_TCP_FORWARDING) },
+			{ POLICY_FWD_LOCAL, "permitlisten=\"2\"", NULL, 0, 1,
+			    1, R(NONE), R(NONE) },
+			{ POLICY_FWD_NO, "permitlisten=\"2\"", NULL, 0, 0, 1,
+			    R(ALLOW_TCP_FORWARDING), R(NONE) },
+			{ POLICY_FWD_ALL, "permitopen=\"h:1\"", NULL, 0, 0,
+			    1, R(KEY_PERMITOPEN), R(NONE) },
+			{ POLICY_FWD_ALL, "permitopen=\"h:1\",permitopen="
+			    "\"*:*\"", NULL, 0, 1, 1, R(NONE), R(NONE) },
+			{ POLICY_FWD_ALL, NULL, l_none, 1, 0, 1, R(PERMIT_OPEN), R(NONE) },
+			{ POLICY_FWD_ALL, NULL, l_h1, 1, 0, 1, R(PERMIT_OPEN), R(NONE) },
+			{ POLICY_FWD_ALL, NULL, l_h1any, 2, 1, 1, R(NONE), R(NONE) },
+			{ POLICY_FWD_ALL, NULL, l_any, 1, 1, 1, R(NONE), R(NONE) },
+#undef R
+			};
+			size_t i;
+
+			for (i = 0; i < NELEM(t); i++) {
+				base_init(&cfg, &s, &req, kinds[k]);
+				cfg.allow_tcp = t[i].allow_tcp;
+				cfg.permit_open = t[i].popen;
+				cfg.npermit_open = t[i].npopen;
+				cfg.permit_listen = none_list;
+				cfg.npermit_listen = 1;
+				cfg.deny_tcp_users =
+				    (const char *const[]){ "alice" };
+				cfg.n_deny_tcp_users = 1;
+				req.port = 22;
+				o = NULL;
+				if (t[i].key != NULL) {
+					s.key = o = opts(t[i].key);
+				}
+				expect(&cfg, &s, &req, local ?
+				    t[i].allowed_direct : t[i].allowed_listen,
+				    local ? t[i].rule_direct : t[i].rule_listen,
+				    NULL, "sl tcp permissions");
+				authopts_free(o);
+			}
+		}
 		/* DisableForwarding, before AllowStreamLocalForwarding. */
 		base_init(&cfg, &s, &req, kinds[k]);
 		cfg.disable_forwarding = 1;
