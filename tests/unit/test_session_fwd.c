@@ -153,7 +153,9 @@ setup(void **state)
 	fx->cfg.use_pam = 0;
 	fx->cfg.print_motd = 0;
 	fx->cfg.print_lastlog = 0;
-	fx->cfg.xauth_location = fx->xauth;	/* ours: reset before clear */
+	/* Ours instead of the default: reset before clear. */
+	free(fx->cfg.xauth_location);
+	fx->cfg.xauth_location = fx->xauth;
 
 	memset(&p, 0, sizeof(p));
 	p.cfg = &fx->cfg;
