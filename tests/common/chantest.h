@@ -49,6 +49,7 @@ struct saved_open {
 	enum chan_kind kind;
 	char *host, *orig_host, *path;
 	uint32_t port, orig_port;
+	uint32_t tun_mode, tun_unit;
 };
 
 struct saved_global {
@@ -196,6 +197,8 @@ be_direct_open(void *arg, uint32_t id, const struct chan_open_req *req,
 	q->orig_host = dup_or_null(req->orig_host);
 	q->orig_port = req->orig_port;
 	q->path = dup_or_null(req->path);
+	q->tun_mode = req->tun_mode;
+	q->tun_unit = req->tun_unit;
 	/* Pending while the backend looks at it. */
 	assert_true(chan_exists(e->cc, id));
 	assert_int_equal(chan_send_space(e->cc, id), 0);

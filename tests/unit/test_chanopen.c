@@ -78,7 +78,7 @@ static void
 test_open_unknown_type(void **state)
 {
 	static const char *types[] = {
-		"Session", "session ", "", "direct-tcpip ", "tun@openssh.com",
+		"Session", "session ", "", "direct-tcpip ", "tun@OpenSSH.com",
 		"X11", "auth-agent-req@openssh.com",
 	};
 	struct env *e = *state;
@@ -335,6 +335,38 @@ test_direct_streamlocal(void **state)
 	assert_null(e->open.orig_host);
 	assert_int_equal(chan_kind(e->cc, id), CHAN_KIND_DIRECT_STREAMLOCAL);
 	no_more_msgs(e);
+}
+
+/* tun@openssh.com (PROTOCOL 2.3): mode and unit go to the backend like
+ * a direct open; the backend's refusal goes back; a short one is
+ * malformed and ends the connection. */
+static void
+test_tun_open(void **state)
+{
+	struct env *e = *state;
+	struct wbuf m;
+	uint32_t reason;
+
+	e->direct_code = SSH2_OPEN_ADMINISTRATIVELY_PROHIBITED;
+	e->direct_why = "administratively prohibited";
+	build_open(&m, "tun@openssh.com", 4, 100, 100);
+	OK(wbuf_put_u32(&m, 1));
+	OK(wbuf_put_u32(&m, 0x7fffffff));
+	OK(csend(e, &m));
+	expect_open_failure(e, 4, SSH2_OPEN_ADMINISTRATIVELY_PROHIBITED,
+	    "administratively prohibited");
+	assert_int_equal(e->ndirect, 1);
+	assert_int_equal(e->open.kind, CHAN_KIND_TUN);
+	assert_int_equal(e->open.tun_mode, 1);
+	assert_int_equal(e->open.tun_unit, 0x7fffffff);
+	assert_int_equal(chan_count(e->cc), 0);
+	no_more_msgs(e);
+	build_open(&m, "tun@openssh.com", 5, 100, 100);
+	OK(wbuf_put_u32(&m, 1));
+	assert_int_not_equal(chan_recv(e->cc, wbuf_ptr(&m), wbuf_len(&m),
+	    &reason), 0);
+	assert_int_equal(e->ndirect, 1);
+	wbuf_clear(&m);
 }
 
 /* The backend's refusal: its reason and description, no closed(), the
@@ -1195,6 +1227,7 @@ main(void)
 		T(test_keepalive_probe),
 		T(test_direct_tcpip),
 		T(test_direct_streamlocal),
+	T(test_tun_open),
 		T(test_direct_refused),
 		T(test_direct_no_backend),
 		T(test_direct_malformed),
