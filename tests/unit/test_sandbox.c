@@ -66,6 +66,15 @@
 #define SECCOMP_RET_KILL_PROCESS	SECCOMP_RET_KILL
 #endif
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN	1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) && !defined(TEST_ASAN)
+#define TEST_ASAN	1
+#endif
+
 #if defined(__x86_64__)
 #define NATIVE_ARCH	AUDIT_ARCH_X86_64
 #elif defined(__aarch64__)
@@ -155,6 +164,9 @@ static const int allowed[] = {
 	__NR_brk, __NR_mmap, __NR_mprotect, __NR_munmap, __NR_mremap,
 	__NR_madvise, __NR_rt_sigreturn, __NR_rt_sigprocmask, __NR_exit,
 	__NR_exit_group,
+#ifdef TEST_ASAN
+	__NR_sigaltstack,	/* ASan's _exit interceptor (sandbox.c) */
+#endif
 };
 
 static int
