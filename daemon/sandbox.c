@@ -526,12 +526,28 @@ sandbox_rlimits(unsigned int nofile)
 	 * see sandbox_fill_fds(); NPROC 0: fork and clone fail with EAGAIN
 	 * for a non-root real uid, which has this process at least. */
 	if (setrlimit(RLIMIT_FSIZE, &zero) != 0 ||
-	    setrlimit(RLIMIT_NOFILE, &nf) != 0 ||
 	    setrlimit(RLIMIT_NPROC, &zero) != 0) {
 		error("sandbox: setrlimit: %s", strerror(errno));
 		return PC_ERR_SYSTEM;
 	}
-	return 0;
+	if (setrlimit(RLIMIT_NOFILE, &nf) == 0) {
+		return 0;
+	}
+#ifdef PC_SANDBOX_NO_SECCOMP
+	/* Valgrind keeps descriptors of its own above the hard limit and
+	 * refuses (EPERM) any change to it; it emulates the soft one.  A
+	 * build made for valgrind accepts that. */
+	if (errno == EPERM && getrlimit(RLIMIT_NOFILE, &nf) == 0) {
+		nf.rlim_cur = nofile;
+		if (setrlimit(RLIMIT_NOFILE, &nf) == 0) {
+			logit("sandbox: RLIMIT_NOFILE hard limit refused "
+			    "(valgrind?): soft limit only");
+			return 0;
+		}
+	}
+#endif
+	error("sandbox: setrlimit RLIMIT_NOFILE: %s", strerror(errno));
+	return PC_ERR_SYSTEM;
 }
 
 #ifndef PC_SANDBOX_NO_SECCOMP
