@@ -55,7 +55,8 @@
 #elif defined(__aarch64__)
 #define SANDBOX_AUDIT_ARCH	AUDIT_ARCH_AARCH64
 #elif !defined(PC_SANDBOX_NO_SECCOMP)
-#error "seccomp filter written for x86_64 and aarch64 only: configure --disable-seccomp-filter"
+/* configure --disable-seccomp-filter to build elsewhere, knowingly. */
+#error "seccomp filter written for x86_64 and aarch64 only"
 #endif
 
 /* AddressSanitizer builds (clang says so through __has_feature, gcc
@@ -80,7 +81,8 @@
 #define SC_ARG_LO(i)	(offsetof(struct seccomp_data, args) + (i) * 8 + 4)
 #endif
 
-#define SC_KILL		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS)
+#define SC_KILL \
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS)
 #define SC_ALLOW_RET	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
 /* Allow call nr (the accumulator holds the number). */
 #define SC_ALLOW(nr) \

@@ -28,7 +28,8 @@
  * builds sandbox_enter() without the seccomp step (everything else stays)
  * and sandbox_seccomp_enabled() returns 0; the daemon logs a warning each
  * time a process enters the sandbox so such a build is never mistaken for
- * a production one.  Valgrind cannot run under the filter (its JIT maps
+ * a production one.  Under valgrind such a build sets only the soft
+ * RLIMIT_NOFILE (valgrind refuses changes to the hard one).  Valgrind cannot run under the filter (its JIT maps
  * executable memory), nor can LeakSanitizer (it clones a tracer thread
  * and reads /proc/self/task; the chroot alone stops that too, so the
  * network process leaves with _exit() and is not leak-checked by ASan).
@@ -79,8 +80,8 @@ struct sandbox {
 	uid_t uid;		/* privsep user (privileged only) */
 	gid_t gid;		/* its primary group */
 	char dir[SANDBOX_PATH_MAX];	/* resolved chroot directory */
-	dev_t dir_dev;		/* the directory's identity, to check that */
-	ino_t dir_ino;		/* "/" is it after the chroot */
+	dev_t dir_dev;		/* the directory's identity, to check */
+	ino_t dir_ino;		/* that "/" is it after the chroot */
 	unsigned int nofile;	/* RLIMIT_NOFILE to set (>= 1) */
 	int log_fd;
 };
