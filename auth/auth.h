@@ -130,6 +130,18 @@ struct auth_backend {
 	 * expiry); 0 or PC_ERR_AUTH_FAILED with *msg for the user. */
 	int (*account_ok)(void *arg, const struct auth_user *u,
 	    const struct auth_peer *peer, char **msg);
+	/*
+	 * Optional (NULL: the core calls key_verify itself): verify a
+	 * publickey signature (RFC 4252 s. 7).  data is what the signature
+	 * covers, key a key pubkey_allowed accepted, sigalg its plain
+	 * algorithm.  0 if it verifies.  The daemon's network process
+	 * sends it to the monitor, which checks data itself (session id,
+	 * user, service, key) before it verifies, so a compromised
+	 * process cannot make up a success.
+	 */
+	int (*pubkey_verify)(void *arg, const struct pc_key *key,
+	    const char *sigalg, const uint8_t *data, size_t len,
+	    const uint8_t *sig, size_t siglen);
 };
 
 #define PC_OK_AUTHENTICATED	1

@@ -29,13 +29,18 @@ struct step_list {
 	unsigned nsteps, next;
 };
 
+/* AuthenticationMethods, parsed: the lists and how far each has got. */
+struct step_lists {
+	struct step_list l[USERAUTH_MAX_LISTS];
+	unsigned n;			/* 0: any one method suffices */
+};
+
 struct userauth {
 	struct tp *t;
 	struct userauth_params p;
 	char *pubkey_algs;
 	char *banner;
-	struct step_list lists[USERAUTH_MAX_LISTS];
-	unsigned nlists;		/* 0: any one method suffices */
+	struct step_lists ml;		/* AuthenticationMethods */
 	int service_accepted;
 	int banner_sent;
 	int done;
@@ -64,18 +69,18 @@ struct userauth {
 /* ------------------------------------------------------------ helpers */
 
 static void
-free_lists(struct userauth *ua)
+free_lists(struct step_lists *ml)
 {
 	unsigned i, j;
 
-	for (i = 0; i < ua->nlists; i++) {
-		for (j = 0; j < ua->lists[i].nsteps; j++)
-			free(ua->lists[i].step[j]);
+	for (i = 0; i < ml->n; i++) {
+		for (j = 0; j < ml->l[i].nsteps; j++)
+			free(ml->l[i].step[j]);
 		/* The lists are parsed again for the user's settings:
 		 * leave no freed step or count behind. */
-		memset(&ua->lists[i], 0, sizeof(ua->lists[i]));
+		memset(&ml->l[i], 0, sizeof(ml->l[i]));
 	}
-	ua->nlists = 0;
+	ml->n = 0;
 }
 
 /*
@@ -103,7 +108,7 @@ step_valid(const char *step)
 
 /* "publickey,password publickey,keyboard-interactive" (sshd_config(5)). */
 static int
-parse_auth_methods(struct userauth *ua, const char *spec)
+parse_auth_methods(struct step_lists *ml, const char *spec)
 {
 	char *copy, *list, *lsave = NULL, *rest, *step;
 	int r = 0;
@@ -116,11 +121,11 @@ parse_auth_methods(struct userauth *ua, const char *spec)
 	    list = strtok_r(NULL, " \t", &lsave)) {
 		struct step_list *l;
 
-		if (ua->nlists >= USERAUTH_MAX_LISTS) {
+		if (ml->n >= USERAUTH_MAX_LISTS) {
 			r = PC_ERR_CONFIG;
 			goto out;
 		}
-		l = &ua->lists[ua->nlists++];
+		l = &ml->l[ml->n++];
 		/* strsep, not strtok: an empty step ("a,,b", "a,") is an
 		 * error, not skipped. */
 		rest = list;
@@ -177,10 +182,10 @@ method_allowed_now(const struct userauth *ua, const char *method,
 
 	if (!method_enabled(ua, method))
 		return 0;
-	if (ua->nlists == 0)
+	if (ua->ml.n == 0)
 		return 1;
-	for (i = 0; i < ua->nlists; i++) {
-		const struct step_list *l = &ua->lists[i];
+	for (i = 0; i < ua->ml.n; i++) {
+		const struct step_list *l = &ua->ml.l[i];
 
 		if (l->next < l->nsteps &&
 		    step_matches(l->step[l->next], method, sub))
@@ -206,10 +211,10 @@ put_methods(struct userauth *ua, struct wbuf *m)
 
 		if (!method_enabled(ua, order[i]))
 			continue;
-		if (ua->nlists == 0)
+		if (ua->ml.n == 0)
 			ok = 1;
-		for (j = 0; j < ua->nlists && !ok; j++) {
-			const struct step_list *l = &ua->lists[j];
+		for (j = 0; j < ua->ml.n && !ok; j++) {
+			const struct step_list *l = &ua->ml.l[j];
 
 			/* Match on the method name, whatever the submethod. */
 			if (l->next < l->nsteps &&
@@ -240,10 +245,10 @@ completes_a_list(const struct userauth *ua, const char *method,
 {
 	unsigned i;
 
-	if (ua->nlists == 0)
+	if (ua->ml.n == 0)
 		return 1;
-	for (i = 0; i < ua->nlists; i++) {
-		const struct step_list *l = &ua->lists[i];
+	for (i = 0; i < ua->ml.n; i++) {
+		const struct step_list *l = &ua->ml.l[i];
 
 		if (l->next + 1 == l->nsteps &&
 		    step_matches(l->step[l->next], method, sub))
@@ -254,15 +259,15 @@ completes_a_list(const struct userauth *ua, const char *method,
 
 /* A method has succeeded: advance the lists; 1 when one is complete. */
 static int
-advance_lists(struct userauth *ua, const char *method, const char *sub)
+advance_lists(struct step_lists *ml, const char *method, const char *sub)
 {
 	unsigned i;
 	int complete = 0;
 
-	if (ua->nlists == 0)
+	if (ml->n == 0)
 		return 1;
-	for (i = 0; i < ua->nlists; i++) {
-		struct step_list *l = &ua->lists[i];
+	for (i = 0; i < ml->n; i++) {
+		struct step_list *l = &ml->l[i];
 
 		if (l->next < l->nsteps &&
 		    step_matches(l->step[l->next], method, sub)) {
@@ -272,6 +277,47 @@ advance_lists(struct userauth *ua, const char *method, const char *sub)
 		}
 	}
 	return complete;
+}
+
+int
+userauth_methods_complete(const char *spec, const char *const *done,
+    size_t ndone, int *complete)
+{
+	struct step_lists *ml;
+	char method[64];
+	const char *colon;
+	size_t i, mlen;
+	int r;
+
+	*complete = 0;
+	if (ndone > USERAUTH_MAX_DONE)
+		return PC_ERR_INVALID_ARGUMENT;
+	if ((ml = calloc(1, sizeof(*ml))) == NULL)
+		return PC_ERR_ALLOC;
+	if ((r = parse_auth_methods(ml, spec)) != 0)
+		goto out;
+	/* The same steps userauth took, in the same order. */
+	for (i = 0; i < ndone; i++) {
+		colon = strchr(done[i], ':');
+		mlen = colon != NULL ? (size_t)(colon - done[i]) :
+		    strlen(done[i]);
+		if (mlen == 0 || mlen >= sizeof(method)) {
+			r = PC_ERR_INVALID_ARGUMENT;
+			goto out;
+		}
+		memcpy(method, done[i], mlen);
+		method[mlen] = '\0';
+		if (advance_lists(ml, method, colon != NULL ? colon + 1 :
+		    NULL))
+			*complete = 1;
+	}
+	r = 0;
+ out:
+	if (r != 0)
+		*complete = 0;
+	free_lists(ml);
+	free(ml);
+	return r;
 }
 
 static void
@@ -302,8 +348,8 @@ apply_settings(struct userauth *ua, const struct auth_settings *s)
 	ua->p.s = *s;
 	ua->p.s.pubkey_algs = NULL;	/* use the copies */
 	ua->p.s.banner = NULL;
-	free_lists(ua);
-	if ((r = parse_auth_methods(ua, s->auth_methods)) != 0)
+	free_lists(&ua->ml);
+	if ((r = parse_auth_methods(&ua->ml, s->auth_methods)) != 0)
 		error("bad AuthenticationMethods \"%s\"", s->auth_methods);
 	return r;
 }
@@ -389,7 +435,7 @@ finish_attempt(struct userauth *ua, const char *method, const char *sub,
 	int r, complete = 0;
 
 	if (ok)
-		complete = advance_lists(ua, method, sub);
+		complete = advance_lists(&ua->ml, method, sub);
 	/* OpenSSH's auth_log: successes, invalid users, passwords and the
 	 * second half of MaxAuthTries at INFO, the rest at VERBOSE. */
 	if ((ok && complete) || ua->au == NULL ||
@@ -584,8 +630,13 @@ method_publickey(struct userauth *ua, struct wbuf *m, const char *method,
 	if ((r = signed_data(ua, &d, method, alg, blob, bloblen, hk,
 	    hklen)) != 0)
 		goto out;
-	if (key_verify(key, plain, wbuf_ptr(&d), wbuf_len(&d), sig,
-	    siglen) != 0) {
+	/* The daemon's monitor checks the signature itself (and what it
+	 * covers) rather than trust this process with the answer. */
+	if ((ua->p.backend->pubkey_verify != NULL ?
+	    ua->p.backend->pubkey_verify(ua->p.backend->arg, key, plain,
+	    wbuf_ptr(&d), wbuf_len(&d), sig, siglen) :
+	    key_verify(key, plain, wbuf_ptr(&d), wbuf_len(&d), sig,
+	    siglen)) != 0) {
 		verbose("userauth: bad %s signature from %s port %d", alg,
 		    ua->p.peer->addr, ua->p.peer->port);
 		goto fail;
@@ -1052,7 +1103,7 @@ userauth_free(struct userauth *ua)
 	if (ua == NULL)
 		return;
 	kbdint_end(ua);
-	free_lists(ua);
+	free_lists(&ua->ml);
 	for (i = 0; i < ua->nused_keys; i++)
 		free(ua->used_keys[i]);
 	free(ua->pubkey_algs);

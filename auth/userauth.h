@@ -68,4 +68,20 @@ void	userauth_key_info(const struct userauth *ua, const char **key,
 /* The methods completed, comma-separated ("publickey,password"). */
 const char *userauth_methods_used(const struct userauth *ua);
 
+/*
+ * The rule that ends authentication, as a pure function (the daemon's
+ * monitor applies it to its own record of what succeeded, so that both
+ * processes decide with one implementation): do the methods done[0..n)
+ * that succeeded, in that order ("publickey", "password",
+ * "keyboard-interactive:pam"), complete one of the AuthenticationMethods
+ * lists of spec (NULL, "" or "any": any one method)?  A method that is
+ * not the next step of a list does not advance it, as in userauth_recv.
+ * 0 with *complete 1 or 0; PC_ERR_CONFIG for a malformed spec,
+ * PC_ERR_INVALID_ARGUMENT for an empty method name or more than
+ * USERAUTH_MAX_DONE methods.
+ */
+#define USERAUTH_MAX_DONE	(USERAUTH_MAX_LISTS * USERAUTH_MAX_STEPS)
+int	userauth_methods_complete(const char *spec, const char *const *done,
+	    size_t ndone, int *complete) PC_WUR;
+
 #endif /* PC_USERAUTH_H */

@@ -1870,6 +1870,105 @@ test_info_response_malformed(void **state)
 	assert_int_equal(e->am.n_kbd_respond, 0);
 }
 
+/* ========================================== pure methods rule */
+
+static const char *hook_seen_alg;
+static size_t hook_calls, hook_len;
+static int hook_result;
+
+static int
+verify_hook(void *arg, const struct pc_key *key, const char *sigalg,
+    const uint8_t *data, size_t len, const uint8_t *sig, size_t siglen)
+{
+	(void)arg;
+	hook_calls++;
+	hook_seen_alg = sigalg;
+	hook_len = len;
+	/* The data the signature covers starts with the session id. */
+	if (len < 4 || sig == NULL || siglen == 0)
+		return PC_ERR_INTERNAL;
+	if (hook_result != 0)
+		return hook_result;
+	return key_verify(key, sigalg, data, len, sig, siglen);
+}
+
+/* With pubkey_verify set, the core asks it instead of verifying. */
+static void
+test_pubkey_verify_hook(void **state)
+{
+	struct env *e = *state;
+
+	e->am.b.pubkey_verify = verify_hook;
+	hook_calls = 0;
+	hook_result = PC_ERR_SIGNATURE_INVALID;
+	start(e);
+	/* A good signature the hook refuses: a failure. */
+	assert_int_equal(send_signed(e, k_ed, "ssh-ed25519"), 0);
+	expect_failure(e, ALL_METHODS, 0);
+	assert_int_equal(hook_calls, 1);
+	assert_string_equal(hook_seen_alg, "ssh-ed25519");
+	assert_int_equal(userauth_failures(e->ua), 1);
+	/* Accepted by the hook: a success. */
+	hook_result = 0;
+	assert_int_equal(send_signed(e, k_ec, "ecdsa-sha2-nistp256"), 0);
+	expect_success(e);
+	assert_int_equal(hook_calls, 2);
+	assert_string_equal(hook_seen_alg, "ecdsa-sha2-nistp256");
+}
+
+static void
+test_methods_complete(void **state)
+{
+	static const char *const pk[] = { "publickey" };
+	static const char *const pw[] = { "password" };
+	static const char *const pk_pw[] = { "publickey", "password" };
+	static const char *const pw_pk[] = { "password", "publickey" };
+	static const char *const pk_pk[] = { "publickey", "publickey" };
+	static const char *const kbd[] = { "keyboard-interactive:pam" };
+	static const char *const pk_kbd[] = { "publickey",
+	    "keyboard-interactive:pam" };
+	static const char *const bad[] = { ":pam" };
+	static const struct {
+		const char *spec;
+		const char *const *done;
+		size_t n;
+		int r, complete;
+	} cases[] = {
+		{ NULL, pk, 1, 0, 1 },
+		{ "any", pw, 1, 0, 1 },
+		{ "", NULL, 0, 0, 0 },
+		{ NULL, NULL, 0, 0, 0 },
+		{ "publickey", pk, 1, 0, 1 },
+		{ "publickey", pw, 1, 0, 0 },
+		{ "publickey,password", pk, 1, 0, 0 },
+		{ "publickey,password", pk_pw, 2, 0, 1 },
+		/* Out of order: the password was not the next step. */
+		{ "publickey,password", pw_pk, 2, 0, 0 },
+		{ "publickey,publickey", pk_pk, 2, 0, 1 },
+		{ "publickey,password password", pw, 1, 0, 1 },
+		{ "publickey,keyboard-interactive:pam", pk_kbd, 2, 0, 1 },
+		{ "publickey,keyboard-interactive:bsdauth", pk_kbd, 2, 0, 0 },
+		{ "keyboard-interactive", kbd, 1, 0, 1 },
+		{ "publickey,,password", pk_pw, 2, PC_ERR_CONFIG, 0 },
+		{ "publickey,frobnicate", pk, 1, PC_ERR_CONFIG, 0 },
+		{ "publickey", bad, 1, PC_ERR_INVALID_ARGUMENT, 0 },
+	};
+	size_t i;
+	int complete;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		complete = -1;
+		assert_int_equal(userauth_methods_complete(cases[i].spec,
+		    cases[i].done, cases[i].n, &complete), cases[i].r);
+		if (complete != cases[i].complete)
+			fail_msg("case %zu: complete %d", i, complete);
+	}
+	assert_int_equal(userauth_methods_complete(NULL, pk,
+	    USERAUTH_MAX_DONE + 1, &complete), PC_ERR_INVALID_ARGUMENT);
+	assert_int_equal(complete, 0);
+}
+
 #define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -1925,6 +2024,8 @@ main(void)
 		T(test_request_other_service),
 		T(test_unknown_method),
 		T(test_truncated),
+		T(test_pubkey_verify_hook),
+		T(test_methods_complete),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
