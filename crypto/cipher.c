@@ -62,8 +62,8 @@ struct cipher_ctx {
 	size_t scratch_len;
 	/* For cipher_ctx_export (wiped with the context). */
 	uint8_t key[CIPHER_MAX_KEY_LEN];
-	uint8_t iv0[CIPHER_MAX_IV_LEN];		/* IV at cipher_ctx_new */
-	uint64_t done;		/* CTR: keystream bytes; GCM: invocations */
+	uint8_t iv0[CIPHER_MAX_IV_LEN];	/* IV at cipher_ctx_new */
+	uint64_t done;	/* CTR: keystream bytes; GCM: invocations */
 };
 
 static const struct cipher_alg cipher_table[] = {

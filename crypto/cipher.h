@@ -97,7 +97,8 @@ int	cipher_ctx_export(const struct cipher_ctx *ctx,
 /* A context for c in direction encrypt that continues where the exported
  * one stood; lengths and pos are checked against c (PC_ERR_INVALID_FORMAT).
  * st is only read.  Caller frees *ctxp with cipher_ctx_free. */
-int	cipher_ctx_import(struct cipher_ctx **ctxp, const struct cipher_alg *c,
-	    int encrypt, const struct cipher_state *st) PC_WUR;
+int	cipher_ctx_import(struct cipher_ctx **ctxp,
+	    const struct cipher_alg *c, int encrypt,
+	    const struct cipher_state *st) PC_WUR;
 
 #endif /* PC_CIPHER_H */

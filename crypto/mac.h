@@ -45,7 +45,7 @@ int	mac_verify(struct mac_ctx *ctx, uint32_t seqnr, const uint8_t *data,
  * have no other state across packets).  key is overwritten with
  * mac_key_len() bytes, *keylen set to that; the caller wipes key.
  */
-int	mac_ctx_export(const struct mac_ctx *ctx, uint8_t key[MAC_MAX_KEY_LEN],
-	    size_t *keylen) PC_WUR;
+int	mac_ctx_export(const struct mac_ctx *ctx,
+	    uint8_t key[MAC_MAX_KEY_LEN], size_t *keylen) PC_WUR;
 
 #endif /* PC_MAC_H */

@@ -69,6 +69,20 @@
 
 /* ------------------------------------------------------------ export */
 
+/* The host key's public blob, as a string. */
+static int
+tpstate_put_hostkey(struct wbuf *out, const struct pc_key *hk)
+{
+	struct wbuf blob;
+	int r;
+
+	wbuf_init(&blob, 0);
+	if ((r = key_to_blob(hk, &blob)) == 0)
+		r = wbuf_put_stringb(out, &blob);
+	wbuf_clear(&blob);
+	return r;
+}
+
 static int
 tpstate_put_body(const struct tp *t, struct wbuf *out)
 {
@@ -111,19 +125,9 @@ tpstate_put_body(const struct tp *t, struct wbuf *out)
 	    t->session_id_len)) != 0 ||
 	    (r = wbuf_put_u32(out, t->kex_count)) != 0 ||
 	    (r = wbuf_put_u64(out, t->now)) != 0 ||
-	    (r = wbuf_put_u64(out, t->kex_time)) != 0)
+	    (r = wbuf_put_u64(out, t->kex_time)) != 0 ||
+	    (r = tpstate_put_hostkey(out, hk)) != 0)
 		return r;
-	/* The blob is written as a string: key_to_blob appends raw. */
-	{
-		struct wbuf blob;
-
-		wbuf_init(&blob, 0);
-		if ((r = key_to_blob(hk, &blob)) == 0)
-			r = wbuf_put_stringb(out, &blob);
-		wbuf_clear(&blob);
-		if (r != 0)
-			return r;
-	}
 	if ((r = wbuf_put_u8(out, t->peer_server_sig_algs != NULL)) != 0 ||
 	    (r = wbuf_put_cstring(out, t->peer_server_sig_algs != NULL ?
 	    t->peer_server_sig_algs : "")) != 0)
@@ -271,18 +275,26 @@ tpstate_get_hostkey(struct wbuf *b, struct tp *t)
 	size_t len;
 	int r;
 
+	const struct pc_key *hk;
+
 	if ((r = wbuf_get_string_direct(b, &blob, &len)) != 0)
 		return r;
 	if (t->role == TP_SERVER) {
-		if ((r = tpstate_find_hostkey(t, blob, len)) != 0)
+		if ((r = tpstate_find_hostkey(t, blob, len)) != 0) {
 			debug("transport state: its host key is not one of "
 			    "ours");
-		return r;
+			return r;
+		}
+		hk = t->hostkey_used;
+	} else {
+		if ((r = key_from_blob(blob, len, &t->peer_hostkey)) != 0)
+			return r;
+		hk = t->peer_hostkey;
 	}
-	if ((r = key_from_blob(blob, len, &t->peer_hostkey)) != 0)
-		return r;
-	if (key_get_type(t->peer_hostkey) !=
-	    key_type_for_sigalg(t->choice.hostkey_alg))
+	/* The key fits the algorithm that was negotiated for it. */
+	if (key_get_type(hk) != key_type_for_sigalg(t->choice.hostkey_alg) ||
+	    (key_is_cert(hk) != 0) !=
+	    (key_plain_sigalg_for(t->choice.hostkey_alg) != NULL))
 		return PC_ERR_INVALID_FORMAT;
 	return 0;
 }

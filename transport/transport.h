@@ -133,10 +133,12 @@ const char *tp_nomatch(const struct tp *t, const char **offer);
  * state fails (PC_ERR_INVALID_FORMAT, PC_ERR_MSG_INCOMPLETE, ...), as
  * does one made by the other role.  The digest is against accidents,
  * not forgery: the monitor compares tp_session_id of the result with the
- * one it signed.  Caller frees *tpp with tp_free.
+ * one it signed.  The import goes on with the original's clock values
+ * (tp_set_time): use the same monotonic clock, which CLOCK_MONOTONIC is
+ * across processes.  Caller frees *tpp with tp_free.
  */
 int	tp_export(const struct tp *t, struct wbuf *out) PC_WUR;
-int	tp_import(const struct tp_params *p, const uint8_t *state, size_t len,
-	    struct tp **tpp) PC_WUR;
+int	tp_import(const struct tp_params *p, const uint8_t *state,
+	    size_t len, struct tp **tpp) PC_WUR;
 
 #endif /* PC_TRANSPORT_H */
