@@ -15,6 +15,12 @@
  * cipher_crypt() does not check that len is a multiple of the block size:
  * the transport does (RFC 4253 s. 6), and the known-answer tests need
  * vectors whose lengths are not.
+ *
+ * For cipher_ctx_export() each context keeps its key, the IV it started
+ * from and how far it went (CTR: keystream bytes used; GCM: packets),
+ * rather than asking OpenSSL for its internal counter: the arithmetic is
+ * the RFCs', so the exported state does not depend on how a provider
+ * stores it.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -54,6 +60,10 @@ struct cipher_ctx {
 	struct cipher_chachapoly *cp;		/* chacha20-poly1305 */
 	uint8_t *scratch;			/* GCM decryption output */
 	size_t scratch_len;
+	/* For cipher_ctx_export (wiped with the context). */
+	uint8_t key[CIPHER_MAX_KEY_LEN];
+	uint8_t iv0[CIPHER_MAX_IV_LEN];	/* IV at cipher_ctx_new */
+	uint64_t done;	/* CTR: keystream bytes; GCM: invocations */
 };
 
 static const struct cipher_alg cipher_table[] = {
@@ -215,6 +225,16 @@ cipher_ctx_new(struct cipher_ctx **ctxp, const struct cipher_alg *c,
 	}
 	ctx->alg = c;
 	ctx->encrypt = encrypt;
+	if (keylen > sizeof(ctx->key) || ivlen > sizeof(ctx->iv0)) {
+		cipher_ctx_free(ctx);
+		return PC_ERR_INVALID_ARGUMENT;
+	}
+	if (keylen != 0) {
+		memcpy(ctx->key, key, keylen);
+	}
+	if (ivlen != 0) {
+		memcpy(ctx->iv0, iv, ivlen);
+	}
 	switch (c->mode) {
 	case CIPHER_MODE_NONE:
 		r = 0;
@@ -309,6 +329,7 @@ cipher_gcm_crypt(struct cipher_ctx *ctx, uint8_t *dst, const uint8_t *src,
 	    lastiv) != 1) {
 		goto out;
 	}
+	ctx->done++;	/* the invocation counter moved on */
 	if (!ctx->encrypt) {
 		memcpy(tag, src + aadlen + len, authlen);
 		if (EVP_CIPHER_CTX_ctrl(ctx->evp, EVP_CTRL_GCM_SET_TAG,
@@ -378,8 +399,12 @@ cipher_crypt(struct cipher_ctx *ctx, uint32_t seqnr, uint8_t *dst,
 		if (aadlen != 0 && dst != src) {
 			memmove(dst, src, aadlen);
 		}
-		return cipher_evp_update(ctx->evp, dst + aadlen, src + aadlen,
-		    len);
+		if (cipher_evp_update(ctx->evp, dst + aadlen, src + aadlen,
+		    len) != 0) {
+			return PC_ERR_LIBCRYPTO;
+		}
+		ctx->done += len;
+		return 0;
 	case CIPHER_MODE_GCM:
 		return cipher_gcm_crypt(ctx, dst, src, len, aadlen, authlen);
 	case CIPHER_MODE_CHACHAPOLY:
@@ -403,4 +428,91 @@ cipher_get_length(struct cipher_ctx *ctx, uint32_t *plen, uint32_t seqnr,
 		return PC_ERR_INVALID_ARGUMENT;
 	}
 	return cipher_chachapoly_get_length(ctx->cp, plen, seqnr, cp, len);
+}
+
+/* Add n to the big-endian number in p[0..len) modulo 2^(8*len). */
+static void
+cipher_be_add(uint8_t *p, size_t len, uint64_t n)
+{
+	unsigned int carry = 0, sum;
+	size_t i;
+
+	for (i = len; i > 0; i--) {
+		sum = (unsigned int)p[i - 1] + (unsigned int)(n & 0xff) + carry;
+		p[i - 1] = (uint8_t)sum;
+		carry = sum >> 8;
+		n >>= 8;
+	}
+}
+
+int
+cipher_ctx_export(const struct cipher_ctx *ctx, struct cipher_state *st)
+{
+	const struct cipher_alg *c;
+
+	if (ctx == NULL || st == NULL) {
+		return PC_ERR_INVALID_ARGUMENT;
+	}
+	c = ctx->alg;
+	memset(st, 0, sizeof(*st));
+	st->key_len = c->key_len;
+	st->iv_len = c->iv_len;
+	memcpy(st->key, ctx->key, c->key_len);
+	memcpy(st->iv, ctx->iv0, c->iv_len);
+	switch (c->mode) {
+	case CIPHER_MODE_CTR:
+		/* RFC 4344 s. 4: the counter is the IV plus the number of
+		 * blocks, as one big-endian integer modulo 2^128. */
+		cipher_be_add(st->iv, c->iv_len, ctx->done / c->block_len);
+		st->pos = (uint32_t)(ctx->done % c->block_len);
+		break;
+	case CIPHER_MODE_GCM:
+		/* RFC 5647 s. 7.1: only the 64-bit invocation counter after
+		 * the 4-byte fixed field moves. */
+		cipher_be_add(st->iv + 4, c->iv_len - 4, ctx->done);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+int
+cipher_ctx_import(struct cipher_ctx **ctxp, const struct cipher_alg *c,
+    int encrypt, const struct cipher_state *st)
+{
+	static const uint8_t zeros[CIPHER_MAX_BLOCK_LEN];
+	uint8_t skip[CIPHER_MAX_BLOCK_LEN];
+	struct cipher_ctx *ctx = NULL;
+	int r;
+
+	*ctxp = NULL;
+	if (c == NULL || st == NULL) {
+		return PC_ERR_INVALID_ARGUMENT;
+	}
+	if (st->key_len != c->key_len || st->iv_len != c->iv_len ||
+	    st->pos >= c->block_len ||
+	    (st->pos != 0 && c->mode != CIPHER_MODE_CTR)) {
+		return PC_ERR_INVALID_FORMAT;
+	}
+	if ((r = cipher_ctx_new(&ctx, c, st->key, st->key_len, st->iv,
+	    st->iv_len, encrypt)) != 0) {
+		return r;
+	}
+	/* CTR part-way through a block: use up the same keystream bytes. */
+	if (st->pos != 0) {
+		if ((r = cipher_evp_update(ctx->evp, skip, zeros,
+		    st->pos)) != 0) {
+			goto out;
+		}
+		/* done counts from iv0, which is st->iv here. */
+		ctx->done = st->pos;
+	}
+	*ctxp = ctx;
+	ctx = NULL;
+	r = 0;
+ out:
+	pc_wipe(skip, sizeof(skip));
+	cipher_ctx_free(ctx);
+	return r;
 }

@@ -66,4 +66,39 @@ int	cipher_crypt(struct cipher_ctx *ctx, uint32_t seqnr, uint8_t *dst,
 int	cipher_get_length(struct cipher_ctx *ctx, uint32_t *plen,
 	    uint32_t seqnr, const uint8_t *cp, size_t len) PC_WUR;
 
+/*
+ * Where a context stands, so that another process can carry on with the
+ * same keystream (privilege separation: tp_export / tp_import hand the
+ * connection from the network process to the user's process, as
+ * OpenSSH's packet state does).
+ *
+ * key is the key the context was made with.  iv is the IV a fresh context
+ * would need to produce what this one produces next:
+ *   aes*-ctr: the counter block in use; pos bytes of its keystream block
+ *     are already used (0..15; the transport always leaves 0, since
+ *     packets are whole blocks, but the state is exact either way);
+ *   aes*-gcm@openssh.com: the 4-byte fixed field and the invocation
+ *     counter of the next packet (RFC 5647 s. 7.1); pos is 0;
+ *   chacha20-poly1305@openssh.com: no IV (the sequence number is the
+ *     nonce, and the transport carries it); pos is 0.
+ * The state holds secrets: whoever fills one wipes it (pc_wipe).
+ */
+struct cipher_state {
+	uint8_t key[CIPHER_MAX_KEY_LEN];
+	uint8_t iv[CIPHER_MAX_IV_LEN];
+	size_t key_len;			/* cipher_key_len() */
+	size_t iv_len;			/* cipher_iv_len() */
+	uint32_t pos;
+};
+
+/* Fill *st (overwritten) from ctx. */
+int	cipher_ctx_export(const struct cipher_ctx *ctx,
+	    struct cipher_state *st) PC_WUR;
+/* A context for c in direction encrypt that continues where the exported
+ * one stood; lengths and pos are checked against c (PC_ERR_INVALID_FORMAT).
+ * st is only read.  Caller frees *ctxp with cipher_ctx_free. */
+int	cipher_ctx_import(struct cipher_ctx **ctxp,
+	    const struct cipher_alg *c, int encrypt,
+	    const struct cipher_state *st) PC_WUR;
+
 #endif /* PC_CIPHER_H */

@@ -37,6 +37,9 @@ struct mac_alg {
 struct mac_ctx {
 	const struct mac_alg *alg;
 	EVP_MAC_CTX *evp;
+	/* For mac_ctx_export: OpenSSL does not give the key back.  Wiped
+	 * with the context. */
+	uint8_t key[MAC_MAX_KEY_LEN];
 };
 
 static const struct mac_alg mac_table[] = {
@@ -142,6 +145,7 @@ mac_ctx_new(struct mac_ctx **ctxp, const struct mac_alg *m,
 		return PC_ERR_ALLOC;
 	}
 	ctx->alg = m;
+	memcpy(ctx->key, key, keylen);
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
 	    (char *)m->digest, 0);
 	params[1] = OSSL_PARAM_construct_end();
@@ -202,4 +206,16 @@ mac_verify(struct mac_ctx *ctx, uint32_t seqnr, const uint8_t *data,
  out:
 	pc_wipe(want, sizeof(want));
 	return r;
+}
+
+int
+mac_ctx_export(const struct mac_ctx *ctx, uint8_t key[MAC_MAX_KEY_LEN],
+    size_t *keylen)
+{
+	if (ctx == NULL || key == NULL || keylen == NULL) {
+		return PC_ERR_INVALID_ARGUMENT;
+	}
+	memcpy(key, ctx->key, ctx->alg->key_len);
+	*keylen = ctx->alg->key_len;
+	return 0;
 }

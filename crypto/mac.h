@@ -39,4 +39,13 @@ int	mac_compute(struct mac_ctx *ctx, uint32_t seqnr, const uint8_t *data,
 int	mac_verify(struct mac_ctx *ctx, uint32_t seqnr, const uint8_t *data,
 	    size_t len, const uint8_t *tag) PC_WUR;
 
+/*
+ * The key ctx was made with, so that another process can make the same
+ * context with mac_ctx_new (privilege separation: tp_export; the MACs
+ * have no other state across packets).  key is overwritten with
+ * mac_key_len() bytes, *keylen set to that; the caller wipes key.
+ */
+int	mac_ctx_export(const struct mac_ctx *ctx,
+	    uint8_t key[MAC_MAX_KEY_LEN], size_t *keylen) PC_WUR;
+
 #endif /* PC_MAC_H */

@@ -96,4 +96,22 @@ void	packet_reset_seqnr(struct packet *pk, enum packet_dir_id d);
 /* True when either direction has reached its rekey limit. */
 int	packet_need_rekey(const struct packet *pk);
 
+/*
+ * Privilege separation (see tp_export): both directions' algorithms, keys,
+ * cipher positions, sequence numbers and rekey counters, then the input
+ * not yet returned by packet_read (a packet whose length was already read
+ * is carried with that length) and the output not yet consumed, appended
+ * to out.  Fails with PC_ERR_INVALID_ARGUMENT before both directions have
+ * keys.  out holds keys: the caller wipes it (wbuf_clear).
+ *
+ * packet_import reads that from in into pk, fresh from packet_init,
+ * checking every field (PC_ERR_INVALID_FORMAT, PC_ERR_MSG_INCOMPLETE...);
+ * rekey_bytes as in packet_set_keys.  On error pk holds whatever was
+ * read so far and is only good for packet_clear.  Key material read is
+ * wiped from temporaries; in itself is only read (the caller wipes it).
+ */
+int	packet_export(const struct packet *pk, struct wbuf *out) PC_WUR;
+int	packet_import(struct packet *pk, struct wbuf *in,
+	    uint64_t rekey_bytes) PC_WUR;
+
 #endif /* PC_PACKET_H */

@@ -1,6 +1,7 @@
 /*
- * Internals shared by transport.c (the engine) and kexmsg.c (the kex
- * method messages).  Not for use outside transport/.
+ * Internals shared by transport.c (the engine), kexmsg.c (the kex method
+ * messages) and tpstate.c (tp_export / tp_import).  Not for use outside
+ * transport/.
  */
 #ifndef PC_TP_IMPL_H
 #define PC_TP_IMPL_H
@@ -78,6 +79,9 @@ struct tp {
 };
 
 /* transport.c */
+/* A transport with p's parameters and proposal lists, nothing queued and
+ * no kex started (tp_new and tp_import go on from there). */
+int	tp_alloc(const struct tp_params *p, struct tp **tpp) PC_WUR;
 int	tp_write(struct tp *t, const struct wbuf *payload) PC_WUR;
 int	tp_kex_keys_and_newkeys(struct tp *t, const uint8_t *K, size_t Klen,
 	    const uint8_t *H, size_t Hlen) PC_WUR;

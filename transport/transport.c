@@ -106,7 +106,7 @@ server_hostkey_list(struct tp *t, const char *algs, char **out)
 }
 
 int
-tp_new(const struct tp_params *p, struct tp **tpp)
+tp_alloc(const struct tp_params *p, struct tp **tpp)
 {
 	struct tp *t;
 	const char *kex = p->kex_algs ? p->kex_algs : kexalg_default_list();
@@ -114,7 +114,6 @@ tp_new(const struct tp_params *p, struct tp **tpp)
 	    key_sigalg_default_list();
 	const char *enc = p->ciphers ? p->ciphers : cipher_default_list();
 	const char *mac = p->macs ? p->macs : mac_default_list();
-	const char *sw = p->software ? p->software : "Portcullis_" PC_VERSION;
 	int i, r;
 
 	*tpp = NULL;
@@ -167,6 +166,23 @@ tp_new(const struct tp_params *p, struct tp **tpp)
 	if ((r = dup_list(&t->server_sig_algs, p->server_sig_algs ?
 	    p->server_sig_algs : key_sigalg_default_list())) != 0)
 		goto out;
+	*tpp = t;
+	t = NULL;
+ out:
+	tp_free(t);
+	return r;
+}
+
+int
+tp_new(const struct tp_params *p, struct tp **tpp)
+{
+	struct tp *t = NULL;
+	const char *sw = p->software ? p->software : "Portcullis_" PC_VERSION;
+	int r;
+
+	*tpp = NULL;
+	if ((r = tp_alloc(p, &t)) != 0)
+		return r;
 	/* RFC 4253 s. 4.2: the version line, then KEXINIT at once. */
 	snprintf(t->my_version, sizeof(t->my_version), "SSH-2.0-%s", sw);
 	if ((r = packet_output_raw(&t->pk, t->my_version,

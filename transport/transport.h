@@ -102,4 +102,43 @@ const char *tp_peer_disconnect_msg(const struct tp *t);
  * ...) and, in *offer, the peer's list for it (borrowed). */
 const char *tp_nomatch(const struct tp *t, const char **offer);
 
+/*
+ * Privilege separation: continue this connection in another process, as
+ * OpenSSH's monitor hands over its packet state.  The server's network
+ * process calls tp_export right after queueing USERAUTH_SUCCESS; the
+ * process that runs as the user calls tp_import and goes on with the
+ * same connection, byte for byte (same keys, cipher positions, sequence
+ * numbers, rekey counters and session id).
+ *
+ * tp_export appends the state to out.  It is refused while a key
+ * exchange runs or before the first one ends (PC_ERR_INVALID_ARGUMENT:
+ * pump until tp_in_kex is false) and after a disconnect
+ * (PC_ERR_CONN_CLOSED); on any error out is left as it was.  The state
+ * includes input not yet processed (the message tp_next last returned
+ * is done with and left out) and output not yet consumed: the importer
+ * processes and writes them, so the exporter must not write its output
+ * after exporting.  t is unchanged; free it afterwards.
+ *
+ * SECRETS: the state holds both directions' keys.  The caller wipes out
+ * once the state has been passed on (wbuf_clear does), and the receiver
+ * wipes its copy after tp_import (which wipes its own temporaries).
+ *
+ * tp_import makes a transport from a state.  p gives the parameters the
+ * original was made with (role, algorithm lists for later rekeys, host
+ * keys, sign callback, moduli, rekey limits); they are not in the state.
+ * The server's host key in the state must be one of p->hostkeys (by
+ * public blob).  state is borrowed and only read.  The format starts
+ * with a magic number and a version, ends with a SHA-256 of the rest, and
+ * every field is checked: a truncated, damaged, extended or other-version
+ * state fails (PC_ERR_INVALID_FORMAT, PC_ERR_MSG_INCOMPLETE, ...), as
+ * does one made by the other role.  The digest is against accidents,
+ * not forgery: the monitor compares tp_session_id of the result with the
+ * one it signed.  The import goes on with the original's clock values
+ * (tp_set_time): use the same monotonic clock, which CLOCK_MONOTONIC is
+ * across processes.  Caller frees *tpp with tp_free.
+ */
+int	tp_export(const struct tp *t, struct wbuf *out) PC_WUR;
+int	tp_import(const struct tp_params *p, const uint8_t *state,
+	    size_t len, struct tp **tpp) PC_WUR;
+
 #endif /* PC_TRANSPORT_H */
