@@ -29,17 +29,26 @@
 
 #define CONN_READ_MAX		(256 * 1024)
 #define CONN_FLUSH_MS		1000	/* last output before closing */
+/* Upper-layer messages held over the hand-over (a client that pipelines
+ * requests behind its last userauth request, during a key exchange). */
+#define CONN_MAX_HELD		256
+#define CONN_MAX_HELD_BYTES	(512 * 1024)
 
 struct conn {
 	int rfd, wfd;
-	char addr[INET6_ADDRSTRLEN];
-	int port;
-	char laddr[INET6_ADDRSTRLEN];
-	int lport;
+	const struct conn_peerinfo *pi;
 	struct auth_peer peer;
 	struct tp *t;
+	/* Before authentication (the network process): */
 	struct userauth *ua;
+	const struct conn_handoff *ho;
+	int handoff_due;	/* authenticated; waiting for the kex */
+	int handed_off;
+	struct wbuf held;	/* messages for the next process */
+	uint32_t nheld;
 	/* After authentication: */
+	int authenticated;
+	const struct conn_auth *a;
 	struct sessions *sess;
 	struct fwd *fwd;
 	struct chan_conn *cc;
@@ -98,21 +107,32 @@ sockaddr_text(const struct sockaddr_storage *ss, char *host, size_t hlen,
 	}
 }
 
-static void
-conn_addresses(struct conn *c)
+void
+conn_peerinfo_init(int fd, struct conn_peerinfo *pi)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 
 	memset(&ss, 0, sizeof(ss));
-	if (getpeername(c->rfd, (struct sockaddr *)&ss, &len) != 0)
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) != 0)
 		memset(&ss, 0, sizeof(ss));
-	sockaddr_text(&ss, c->addr, sizeof(c->addr), &c->port);
+	sockaddr_text(&ss, pi->addr, sizeof(pi->addr), &pi->port);
 	len = sizeof(ss);
 	memset(&ss, 0, sizeof(ss));
-	if (getsockname(c->rfd, (struct sockaddr *)&ss, &len) != 0)
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
 		memset(&ss, 0, sizeof(ss));
-	sockaddr_text(&ss, c->laddr, sizeof(c->laddr), &c->lport);
+	sockaddr_text(&ss, pi->laddr, sizeof(pi->laddr), &pi->lport);
+}
+
+void
+conn_auth_peer(const struct conn_peerinfo *pi, struct auth_peer *ap)
+{
+	memset(ap, 0, sizeof(*ap));
+	ap->addr = pi->addr;
+	ap->port = pi->port;
+	ap->host = pi->addr;	/* no DNS lookups (UseDNS no) */
+	ap->laddr = pi->laddr;
+	ap->lport = pi->lport;
 }
 
 static void
@@ -206,15 +226,20 @@ disconnect(struct conn *c, uint32_t reason, const char *desc)
 static const char *
 stage(const struct conn *c)
 {
-	return userauth_done(c->ua) ? "" : " [preauth]";
+	return c->authenticated ? "" : " [preauth]";
 }
 
 /* "authenticating user alice " / "invalid user bob " / "user alice ". */
 static void
 who(const struct conn *c, char *buf, size_t len)
 {
-	const char *u = userauth_user(c->ua);
+	const char *u;
 
+	if (c->a != NULL) {
+		snprintf(buf, len, "user %s ", c->a->user->name);
+		return;
+	}
+	u = userauth_user(c->ua);
 	if (*u == '\0')
 		buf[0] = '\0';
 	else if (userauth_done(c->ua))
@@ -231,28 +256,28 @@ transport_failed(struct conn *c, int r)
 	switch (r) {
 	case PC_ERR_PEER_DISCONNECTED:
 		logit("Received disconnect from %s port %d:%u: %s%s",
-		    c->addr, c->port, tp_peer_disconnect_reason(c->t),
+		    c->pi->addr, c->pi->port, tp_peer_disconnect_reason(c->t),
 		    tp_peer_disconnect_msg(c->t), stage(c));
 		return;
 	case PC_ERR_BANNER:
 		logit("banner exchange: Connection from %s port %d: "
-		    "invalid format", c->addr, c->port);
+		    "invalid format", c->pi->addr, c->pi->port);
 		break;
 	case PC_ERR_NO_ALGORITHM_MATCH: {
 		const char *offer, *what = tp_nomatch(c->t, &offer);
 
 		logit("Unable to negotiate with %s port %d: no matching %s "
-		    "found. Their offer: %s [preauth]", c->addr, c->port,
+		    "found. Their offer: %s [preauth]", c->pi->addr, c->pi->port,
 		    what, offer);
 		break;
 	}
 	case PC_ERR_MAC_INVALID:
 		logit("Corrupted MAC on input from %s port %d; "
-		    "disconnecting [preauth]", c->addr, c->port);
+		    "disconnecting [preauth]", c->pi->addr, c->pi->port);
 		break;
 	default:
-		logit("Disconnecting %s port %d: %s%s", c->addr,
-		    c->port, pc_strerror(r), stage(c));
+		logit("Disconnecting %s port %d: %s%s", c->pi->addr,
+		    c->pi->port, pc_strerror(r), stage(c));
 		break;
 	}
 	disconnect(c, tp_error_reason(r), pc_strerror(r));
@@ -373,7 +398,8 @@ forwarding_start(struct conn *c, const struct session_params *sp)
 	fp.cfg = sp->cfg;
 	fp.user = sp->user;
 	fp.opts = sp->opts;
-	userauth_key_info(c->ua, &fp.key_fp, &fp.opts_where);
+	fp.key_fp = c->a->key_fp;
+	fp.opts_where = c->a->opts_where;
 	fp.peer = &c->peer;
 	fp.cc = c->cc;
 	if ((r = fwd_new(&fp, &c->fwd)) != 0)
@@ -387,28 +413,26 @@ forwarding_start(struct conn *c, const struct session_params *sp)
 }
 
 /*
- * After USERAUTH_SUCCESS: the sessions with the user's configuration
- * (Match applied by the backend), the channel table with their backend,
- * and SIGCHLD delivered through a self-pipe.  Only now: before
- * authentication no child of ours but the PAM helper runs, and it is
- * waited for where it is used.
+ * After authentication, in the process that runs as the user: the
+ * sessions with the user's configuration (Match applied by the
+ * monitor's backend), the channel table with their backend, and SIGCHLD
+ * delivered through a self-pipe.
  */
 static int
 sessions_start(struct conn *c)
 {
-	const struct authbackend *ab = c->s->authbackend;
+	const struct conn_auth *a = c->a;
 	struct session_params sp;
 	struct sigaction sa;
 	int r;
 
 	memset(&sp, 0, sizeof(sp));
-	if (ab != NULL) {
-		sp.cfg = ab->have_user_cfg ? &ab->user_cfg : ab->global;
-	}
-	sp.user = userauth_auth_user(c->ua);
-	sp.opts = userauth_opts(c->ua);
+	sp.cfg = a->cfg;
+	sp.user = a->user;
+	sp.opts = a->opts;
 	sp.peer = &c->peer;
-	sp.methods = userauth_methods_used(c->ua);
+	sp.methods = a->methods;
+	sp.priv = a->priv;
 	if (sp.user == NULL) {
 		return PC_ERR_INTERNAL;
 	}
@@ -449,8 +473,11 @@ sessions_start(struct conn *c)
 	if ((r = chan_conn_new(c->t, &c->be, &c->cc)) != 0)
 		return r;
 	sessions_set_chan(c->sess, c->cc);
-	/* Without a configuration (no backend) nothing is forwarded. */
-	return sp.cfg != NULL ? forwarding_start(c, &sp) : 0;
+	/* Without a configuration nothing is forwarded, nor when the
+	 * user's ChrootDirectory could not be entered. */
+	if (sp.cfg == NULL || a->no_forwarding)
+		return 0;
+	return forwarding_start(c, &sp);
 }
 
 /* Drain the self-pipe; then reap and finish what exited. */
@@ -462,6 +489,47 @@ sigchld_drain(struct conn *c)
 	while (read(c->sigchld[0], buf, sizeof(buf)) > 0)
 		;
 	return sessions_sigchld(c->sess);
+}
+
+/* Keep an upper-layer message for the process after the hand-over. */
+static int
+hold(struct conn *c, const uint8_t *msg, size_t len)
+{
+	int r;
+
+	if (c->nheld >= CONN_MAX_HELD ||
+	    wbuf_len(&c->held) + len > CONN_MAX_HELD_BYTES) {
+		logit("Disconnecting %s port %d: too much input during the "
+		    "key exchange after authentication", c->pi->addr,
+		    c->pi->port);
+		disconnect(c, SSH2_DISCONNECT_BY_APPLICATION,
+		    "too much input");
+		return PC_ERR_NO_BUFFER_SPACE;
+	}
+	if ((r = wbuf_put_string(&c->held, msg, len)) != 0)
+		return r;
+	c->nheld++;
+	return 0;
+}
+
+/*
+ * The network process is done once authenticated and no key exchange
+ * runs (RekeyLimit may start one with USERAUTH_SUCCESS): the state goes
+ * to the monitor, and nothing more is written here.
+ */
+static int
+handoff(struct conn *c)
+{
+	int r;
+
+	if ((r = c->ho->done(c->ho->arg, c->t, c->ua, &c->held,
+	    c->nheld)) != 0) {
+		error("hand-over for %s port %d: %s", c->pi->addr,
+		    c->pi->port, pc_strerror(r));
+		return r;
+	}
+	c->handed_off = 1;
+	return 0;
 }
 
 /* Run everything the input allows; an error ends the connection. */
@@ -476,14 +544,25 @@ process_input(struct conn *c)
 	int r;
 
 	for (;;) {
+		if (c->handoff_due && !tp_in_kex(c->t))
+			return handoff(c);
 		r = tp_next(c->t, &msg, &len);
-		if (r == PC_ERR_AGAIN)
+		if (r == PC_ERR_AGAIN) {
+			/* The last kex message may have ended the kex. */
+			if (c->handoff_due && !tp_in_kex(c->t))
+				return handoff(c);
 			return 0;
+		}
 		if (r != 0) {
 			transport_failed(c, r);
 			return r;
 		}
-		if (!userauth_done(c->ua)) {
+		if (c->handoff_due) {
+			if ((r = hold(c, msg, len)) != 0)
+				return r;
+			continue;
+		}
+		if (c->ua != NULL) {
 			r = userauth_recv(c->ua, msg, len, &reason);
 			why = userauth_last_error(c->ua);
 		} else {
@@ -494,28 +573,25 @@ process_input(struct conn *c)
 			if (why == NULL)
 				why = pc_strerror(r);
 			who(c, w, sizeof(w));
-			logit("Disconnecting %s%s port %d: %s%s", w, c->addr,
-			    c->port, why, stage(c));
+			logit("Disconnecting %s%s port %d: %s%s", w, c->pi->addr,
+			    c->pi->port, why, stage(c));
 			disconnect(c, reason, why);
 			return r;
 		}
-		if (userauth_done(c->ua) && c->cc == NULL &&
-		    (r = sessions_start(c)) != 0)
-			return r;
+		if (c->ua != NULL && userauth_done(c->ua)) {
+			c->authenticated = 1;
+			c->handoff_due = 1;
+		}
 	}
 }
 
 #define CONN_MAX_PFD	(3 + SESSION_MAX_POLLFDS + FWD_MAX_POLLFDS)
 
-/* The configuration in force: after Match for the user once known. */
+/* The configuration in force after authentication (Match applied). */
 static const struct server_config *
 conn_config(const struct conn *c)
 {
-	const struct authbackend *ab = c->s->authbackend;
-
-	if (ab == NULL)
-		return NULL;
-	return ab->have_user_cfg ? &ab->user_cfg : ab->global;
+	return c->a != NULL ? c->a->cfg : NULL;
 }
 
 /*
@@ -544,7 +620,7 @@ client_alive(struct conn *c, uint64_t now, int *timeout)
 
 			who(c, w, sizeof(w));
 			logit("Timeout, client not responding from %s%s "
-			    "port %d", w, c->addr, c->port);
+			    "port %d", w, c->pi->addr, c->pi->port);
 			disconnect(c, SSH2_DISCONNECT_BY_APPLICATION,
 			    "Timeout, client not responding");
 			return PC_ERR_TIMEOUT;
@@ -572,7 +648,7 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 	for (;;) {
 		if ((r = flush_some(c)) != 0) {
 			logit("Connection reset by %s port %d%s",
-			    c->addr, c->port, stage(c));
+			    c->pi->addr, c->pi->port, stage(c));
 			return r;
 		}
 		now = monotime_ms();
@@ -582,11 +658,11 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 		    (r = flush_some(c)) != 0)
 			return r;
 		timeout = -1;
-		if (s->login_grace_time != 0 && !userauth_done(c->ua)) {
+		if (s->login_grace_time != 0 && !c->authenticated) {
 			deadline = start + (uint64_t)s->login_grace_time * 1000;
 			if (now >= deadline) {
 				logit("Timeout before authentication for %s "
-				    "port %d", c->addr, c->port);
+				    "port %d", c->pi->addr, c->pi->port);
 				disconnect(c, SSH2_DISCONNECT_PROTOCOL_ERROR,
 				    "Timeout before authentication");
 				return PC_ERR_TIMEOUT;
@@ -643,14 +719,14 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 			return r;
 		if (nsess > 0 &&
 		    (r = sessions_handle(c->sess, pfd + sess_at, nsess)) != 0) {
-			error("session I/O for %s port %d: %s", c->addr,
-			    c->port, pc_strerror(r));
+			error("session I/O for %s port %d: %s", c->pi->addr,
+			    c->pi->port, pc_strerror(r));
 			return r;
 		}
 		if (nfwd > 0 &&
 		    (r = fwd_handle(c->fwd, pfd + fwd_at, nfwd)) != 0) {
-			error("forwarding for %s port %d: %s", c->addr,
-			    c->port, pc_strerror(r));
+			error("forwarding for %s port %d: %s", c->pi->addr,
+			    c->pi->port, pc_strerror(r));
 			return r;
 		}
 		if ((pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) == 0)
@@ -664,84 +740,113 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 			    errno == EWOULDBLOCK)
 				continue;
 			logit("Read error from %s port %d: %s%s",
-			    c->addr, c->port, strerror(errno), stage(c));
+			    c->pi->addr, c->pi->port, strerror(errno), stage(c));
 			return PC_ERR_SYSTEM;
 		}
 		if (n == 0) {
 			char w[USERAUTH_MAX_USER + 32];
 
 			who(c, w, sizeof(w));
-			if (userauth_done(c->ua))
+			if (c->authenticated)
 				logit("Disconnected from %s%s port %d", w,
-				    c->addr, c->port);
+				    c->pi->addr, c->pi->port);
 			else
 				logit("Connection closed by %s%s port %d%s", w,
-				    c->addr, c->port, stage(c));
+				    c->pi->addr, c->pi->port, stage(c));
 			return 0;
 		}
-		quickack(c->rfd);
+		/* Not in the sandbox, which allows no setsockopt. */
+		if (c->ho == NULL)
+			quickack(c->rfd);
+#ifdef PC_TEST_HOOKS
+		if (s->test_forbidden_syscall)
+			(void)getppid();	/* not in the allow-list */
+#endif
 		c->last_input = monotime_ms();
 		if ((r = tp_input(c->t, buf, (size_t)n)) != 0) {
-			error("input from %s port %d: %s", c->addr, c->port,
-			    pc_strerror(r));
+			error("input from %s port %d: %s", c->pi->addr,
+			    c->pi->port, pc_strerror(r));
 			return r;
 		}
-		if ((r = process_input(c)) != 0)
+		if ((r = process_input(c)) != 0 || c->handed_off)
 			return r;
 	}
 }
 
 int
-conn_serve(int rfd, int wfd, const struct conn_settings *s)
+conn_socket_setup(int rfd, int wfd, const struct conn_settings *s)
 {
 	const struct server_config *g;
+	int r;
+
+	g = s->authbackend != NULL ? s->authbackend->global : NULL;
+	set_socket_options(rfd, g == NULL || g->tcp_keep_alive != 0);
+	if ((r = set_nonblock(rfd)) != 0 ||
+	    (wfd != rfd && (r = set_nonblock(wfd)) != 0))
+		return r;
+	return 0;
+}
+
+void
+conn_tp_params(const struct conn_settings *s, struct tp_params *tpp,
+    char *software, size_t len)
+{
+	const struct server_config *g;
+
+	g = s->authbackend != NULL ? s->authbackend->global : NULL;
+	memset(tpp, 0, sizeof(*tpp));
+	tpp->role = TP_SERVER;
+	tpp->kex_algs = s->kex_algs;
+	tpp->hostkey_algs = s->hostkey_algs;
+	tpp->ciphers = s->ciphers;
+	tpp->macs = s->macs;
+	tpp->rekey_bytes = s->rekey_bytes;
+	tpp->rekey_seconds = s->rekey_seconds;
+	tpp->hostkeys = s->hostkeys;
+	tpp->nhostkeys = s->nhostkeys;
+	tpp->sign = s->sign != NULL ? s->sign : hostkeys_sign;
+	tpp->sign_arg = s->sign != NULL ? s->sign_arg : NULL;
+	tpp->moduli = s->moduli;
+	tpp->nmoduli = s->nmoduli;
+	tpp->server_sig_algs = s->server_sig_algs;
+	/* VersionAddendum goes after the software version, space-separated
+	 * (RFC 4253 s. 4.2 comments). */
+	if (g != NULL && g->version_addendum != NULL && len > 0) {
+		snprintf(software, len, "Portcullis_%s %s", PC_VERSION,
+		    g->version_addendum);
+		tpp->software = software;
+	}
+}
+
+static void
+conn_init(struct conn *c, int rfd, int wfd, const struct conn_settings *s,
+    const struct conn_peerinfo *pi)
+{
+	memset(c, 0, sizeof(*c));
+	c->rfd = rfd;
+	c->wfd = wfd;
+	c->s = s;
+	c->pi = pi;
+	c->sigchld[0] = c->sigchld[1] = -1;
+	wbuf_init(&c->held, 0);
+	conn_auth_peer(pi, &c->peer);
+}
+
+int
+conn_preauth(int rfd, int wfd, const struct conn_settings *s,
+    const struct conn_peerinfo *pi, const struct conn_handoff *ho,
+    int *handed_off)
+{
 	char software[256];
 	struct tp_params tpp;
 	struct userauth_params uap;
 	struct conn c;
 	int r;
 
-	memset(&c, 0, sizeof(c));
-	c.rfd = rfd;
-	c.wfd = wfd;
-	c.s = s;
-	c.sigchld[0] = c.sigchld[1] = -1;
-	conn_addresses(&c);
-	logit("Connection from %s port %d on %s port %d", c.addr, c.port,
-	    c.laddr, c.lport);
-	g = s->authbackend != NULL ? s->authbackend->global : NULL;
-	set_socket_options(rfd, g == NULL || g->tcp_keep_alive != 0);
-	if ((r = set_nonblock(rfd)) != 0 ||
-	    (wfd != rfd && (r = set_nonblock(wfd)) != 0))
-		return r;
-
-	memset(&tpp, 0, sizeof(tpp));
-	tpp.role = TP_SERVER;
-	tpp.kex_algs = s->kex_algs;
-	tpp.hostkey_algs = s->hostkey_algs;
-	tpp.ciphers = s->ciphers;
-	tpp.macs = s->macs;
-	tpp.rekey_bytes = s->rekey_bytes;
-	tpp.rekey_seconds = s->rekey_seconds;
-	tpp.hostkeys = s->hostkeys;
-	tpp.nhostkeys = s->nhostkeys;
-	tpp.sign = hostkeys_sign;
-	tpp.sign_arg = NULL;
-	tpp.moduli = s->moduli;
-	tpp.nmoduli = s->nmoduli;
-	tpp.server_sig_algs = s->server_sig_algs;
-	/* VersionAddendum goes after the software version, space-separated
-	 * (RFC 4253 s. 4.2 comments). */
-	if (g != NULL && g->version_addendum != NULL) {
-		snprintf(software, sizeof(software), "Portcullis_%s %s",
-		    PC_VERSION, g->version_addendum);
-		tpp.software = software;
-	}
-	c.peer.addr = c.addr;
-	c.peer.port = c.port;
-	c.peer.host = c.addr;	/* no DNS lookups (UseDNS no) */
-	c.peer.laddr = c.laddr;
-	c.peer.lport = c.lport;
+	*handed_off = 0;
+	conn_init(&c, rfd, wfd, s, pi);
+	c.ho = ho;
+	conn_tp_params(s, &tpp, software, sizeof(software));
 	memset(&uap, 0, sizeof(uap));
 	uap.backend = s->backend;
 	uap.peer = &c.peer;
@@ -751,6 +856,51 @@ conn_serve(int rfd, int wfd, const struct conn_settings *s)
 		error("connection setup: %s", pc_strerror(r));
 		goto out;
 	}
+	r = conn_loop(&c, s);
+	*handed_off = c.handed_off;
+ out:
+	userauth_free(c.ua);
+	tp_free(c.t);
+	wbuf_clear(&c.held);
+	return r;
+}
+
+int
+conn_postauth(int rfd, int wfd, const struct conn_settings *s,
+    const struct conn_peerinfo *pi, struct conn_auth *a)
+{
+	struct wbuf held;
+	const uint8_t *msg;
+	size_t len;
+	uint32_t i, reason;
+	int r;
+	struct conn c;
+
+	conn_init(&c, rfd, wfd, s, pi);
+	c.a = a;
+	c.t = a->t;
+	a->t = NULL;
+	c.authenticated = 1;
+	if ((r = sessions_start(&c)) != 0)
+		goto out;
+	/* What the client sent behind its last userauth request, before
+	 * anything still in the transport. */
+	if (a->held != NULL)
+		wbuf_init_const(&held, wbuf_ptr(a->held), wbuf_len(a->held));
+	for (i = 0; a->held != NULL && i < a->nheld; i++) {
+		if ((r = wbuf_get_string_direct(&held, &msg, &len)) != 0)
+			goto out;
+		if ((r = chan_recv(c.cc, msg, len, &reason)) != 0) {
+			logit("Disconnecting user %s %s port %d: %s",
+			    a->user->name, pi->addr, pi->port,
+			    pc_strerror(r));
+			disconnect(&c, reason, pc_strerror(r));
+			goto out;
+		}
+	}
+	/* The imported transport may hold input already. */
+	if ((r = process_input(&c)) != 0)
+		goto out;
 	r = conn_loop(&c, s);
  out:
 	/* The channels first: their closing calls into the sessions and
@@ -766,7 +916,7 @@ conn_serve(int rfd, int wfd, const struct conn_settings *s)
 		close(c.sigchld[0]);
 		close(c.sigchld[1]);
 	}
-	userauth_free(c.ua);
 	tp_free(c.t);
+	wbuf_clear(&c.held);
 	return r;
 }

@@ -1,12 +1,23 @@
 /*
- * One connection, served to its end in the current process: the socket
- * I/O around the sans-IO transport, userauth and channel cores, and,
- * after authentication, the sessions' processes (session.h): their
- * descriptors join the poll set, and SIGCHLD reaches the loop through a
- * self-pipe.  The connection ends when the peer closes it.
+ * One connection's event loop: the socket I/O around the sans-IO
+ * transport, userauth and channel cores.  With privilege separation
+ * (daemon/monitor.h) it runs in two processes:
+ *
+ *   conn_preauth, in the sandboxed network process: the transport and
+ *   userauth until the user is authenticated, then the hand-over
+ *   (the transport state goes to the monitor) once no key exchange runs;
+ *
+ *   conn_postauth, in the process that runs as the user: the imported
+ *   transport, the channels and, through them, the sessions' processes
+ *   (session.h) and forwarding (fwd.h), whose descriptors join the poll
+ *   set; SIGCHLD reaches the loop through a self-pipe.  It ends when the
+ *   peer closes the connection.
  */
 #ifndef PC_CONN_H
 #define PC_CONN_H
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <stddef.h>
 #include <stdint.h>
@@ -15,8 +26,13 @@
 #include "err.h"
 #include "kexalg.h"
 #include "key.h"
+#include "transport.h"
+#include "wbuf.h"
 
 struct authbackend;
+struct server_config;
+struct session_priv;
+struct userauth;
 
 struct conn_settings {
 	struct pc_key *const *hostkeys;		/* borrowed */
@@ -33,17 +49,81 @@ struct conn_settings {
 	struct auth_settings auth;		/* before Match User */
 	const struct kex_moduli_entry *moduli;	/* borrowed */
 	size_t nmoduli;
-	/* The daemon's backend behind "backend", for the user's
-	 * configuration (after Match) once authenticated; NULL: sessions
-	 * run with the defaults.  Borrowed. */
+	/* The daemon's backend behind "backend", for the configuration;
+	 * NULL: defaults.  Borrowed. */
 	const struct authbackend *authbackend;
+	/* Host key signatures; NULL: hostkeys_sign with the keys above. */
+	tp_sign_fn sign;
+	void *sign_arg;
+#ifdef PC_TEST_HOOKS
+	/* Test builds only: a forbidden system call after the first bytes
+	 * from the client (tests/integration/test_privsep.py). */
+	int test_forbidden_syscall;
+#endif
+};
+
+/* The two ends of the connection, as text for the logs. */
+struct conn_peerinfo {
+	char addr[INET6_ADDRSTRLEN];
+	int port;
+	char laddr[INET6_ADDRSTRLEN];
+	int lport;
+};
+
+/* getpeername/getsockname of fd ("UNKNOWN" and 0 when not a socket). */
+void	conn_peerinfo_init(int fd, struct conn_peerinfo *pi);
+/* The auth_peer of pi (pointers into pi; no DNS: host is the address). */
+void	conn_auth_peer(const struct conn_peerinfo *pi, struct auth_peer *ap);
+/* TCPKeepAlive, TCP_NODELAY and non-blocking mode, before the sandbox
+ * (which allows neither setsockopt nor fcntl). */
+int	conn_socket_setup(int rfd, int wfd,
+	    const struct conn_settings *s) PC_WUR;
+/* The transport parameters for s (server role).  software (len bytes)
+ * holds the version with VersionAddendum; tpp points into it. */
+void	conn_tp_params(const struct conn_settings *s, struct tp_params *tpp,
+	    char *software, size_t len);
+
+/*
+ * The hand-over: called once userauth has sent USERAUTH_SUCCESS and no
+ * key exchange runs.  held holds, as strings, the n upper-layer
+ * messages the transport delivered after the success (they belong to
+ * the next process).  0: handed over, the loop ends without writing
+ * anything more; an error ends the connection.
+ */
+struct conn_handoff {
+	void *arg;
+	int (*done)(void *arg, const struct tp *t, const struct userauth *ua,
+	    const struct wbuf *held, uint32_t n);
 };
 
 /*
- * Serve the connection on rfd/wfd (the same socket, or stdin/stdout in
- * inetd mode) until it ends.  Returns 0 for an orderly end, else the
- * error that ended it (already logged).
+ * The network process: serve rfd/wfd (the same socket, or stdin and
+ * stdout in inetd mode) until authentication ends and ho->done has run
+ * (*handed_off 1), or the connection ends.  0 for an orderly end, else
+ * the error that ended it (already logged).
  */
-int	conn_serve(int rfd, int wfd, const struct conn_settings *s) PC_WUR;
+int	conn_preauth(int rfd, int wfd, const struct conn_settings *s,
+	    const struct conn_peerinfo *pi, const struct conn_handoff *ho,
+	    int *handed_off) PC_WUR;
+
+/* What the post-auth process runs with (all borrowed but t). */
+struct conn_auth {
+	struct tp *t;				/* imported; freed here */
+	const struct server_config *cfg;	/* after Match; or NULL */
+	const struct auth_user *user;
+	const struct auth_opts *opts;		/* or NULL */
+	const char *key_fp;			/* or NULL */
+	const char *opts_where;			/* or NULL */
+	const char *methods;			/* "publickey,password" */
+	const struct session_priv *priv;	/* the monitor's part */
+	int no_forwarding;			/* ChrootDirectory failed */
+	const struct wbuf *held;		/* see conn_handoff */
+	uint32_t nheld;
+};
+
+/* The post-auth process: the channels, sessions and forwarding on the
+ * imported transport until the peer closes the connection. */
+int	conn_postauth(int rfd, int wfd, const struct conn_settings *s,
+	    const struct conn_peerinfo *pi, struct conn_auth *a) PC_WUR;
 
 #endif /* PC_CONN_H */

@@ -23,6 +23,7 @@
 #include "key.h"
 #include "log.h"
 #include "mac.h"
+#include "monitor.h"
 #include "rand.h"
 #include "servconf.h"
 #include "server.h"
@@ -376,7 +377,7 @@ main(int argc, char **argv)
 		    !server_peer_allowed(&cfg, STDIN_FILENO))
 			r = PC_ERR_PERMISSION_DENIED;
 		else
-			r = conn_serve(STDIN_FILENO, STDOUT_FILENO, &cs);
+			r = mon_serve(STDIN_FILENO, STDOUT_FILENO, &cs, -1);
 	} else {
 		memset(&so, 0, sizeof(so));
 		so.no_daemon = c.no_daemon;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "monitor.h"
 #include "rand.h"
 #include "sdnotify.h"
 #include "server.h"
@@ -253,17 +254,16 @@ child_main(struct server *s, int fd, int startup_fd)
 	close(sig_pipe[0]);
 	close(sig_pipe[1]);
 	close_all(s);
-	/* startup_fd stays open until the child ends: the parent sees the
-	 * end of an unauthenticated connection as EOF on it. */
-	(void)startup_fd;
+	/* The parent sees the end of an unauthenticated connection as EOF
+	 * on startup_fd: the monitor closes it once the user is
+	 * authenticated, or when the connection ends. */
 	/* hosts_access(5) before the first byte, as sshd with libwrap: a
 	 * refused peer never sees a banner. */
 	if (!server_peer_allowed(s->cfg, fd)) {
 		close(fd);
 		_exit(255);
 	}
-	r = conn_serve(fd, fd, s->cs);
-	close(fd);
+	r = mon_serve(fd, fd, s->cs, startup_fd);
 	_exit(r == 0 ? 0 : 255);
 }
 
@@ -282,9 +282,13 @@ accept_one(struct server *s, int lfd)
 		return;
 	}
 	if (s->o->debug_one) {
+		/* One connection, then exit: the listeners are not handed
+		 * down to its processes. */
+		close_all(s);
 		if (server_peer_allowed(s->cfg, fd))
-			(void)!conn_serve(fd, fd, s->cs);
-		close(fd);
+			(void)!mon_serve(fd, fd, s->cs, -1);
+		else
+			close(fd);
 		s->served_one = 1;
 		return;
 	}

@@ -47,6 +47,7 @@ struct sess {
 	int done;		/* exit message, EOF and CLOSE sent */
 	int restricted;		/* forced command or subsystem: no signals */
 	int logged_in;		/* utmp record written */
+	int pty_done;		/* the monitor was told (privsep) */
 	/* auth-agent-req@openssh.com: SSH_AUTH_SOCK, "" for none. */
 	char auth_sock[FWDX_PATH_MAX];
 	/* x11-req (RFC 4254 s. 6.3.1), once per session: DISPLAY, the
@@ -152,11 +153,36 @@ sess_close_fds(struct sess *se)
 	}
 }
 
+/* The pty is no longer the session's: with privilege separation the
+ * monitor writes the logout record and takes the tty back. */
+static void
+sess_pty_release(struct sessions *s, struct sess *se)
+{
+	const struct session_priv *pv = s->p.priv;
+
+	if (pv == NULL) {
+		sesspty_release(se->pty.name);
+		return;
+	}
+	if (!se->pty_done && se->pty.name[0] != '\0') {
+		se->pty_done = 1;
+		pv->pty_done(pv->arg, se->logged_in ? se->pid : 0,
+		    se->pty.name);
+	}
+	se->logged_in = 0;
+}
+
 static void
 sess_logout(struct sessions *s, struct sess *se)
 {
 	struct loginrec li;
 
+	if (s->p.priv != NULL) {
+		if (se->have_pty) {
+			sess_pty_release(s, se);
+		}
+		return;
+	}
 	if (!se->logged_in) {
 		return;
 	}
@@ -269,22 +295,33 @@ req_pty(struct sessions *s, struct sess *se, const struct chan_req *req)
 		logit("Pty allocation disabled.");
 		return PC_ERR_AUTH_FAILED;
 	}
-	if ((r = sesspty_open(&se->pty)) != 0) {
+	if (s->p.priv != NULL) {
+		/* Opened by the monitor, the slave already the user's. */
+		se->pty_done = 0;
+		if ((r = s->p.priv->pty_open(s->p.priv->arg,
+		    &se->pty)) != 0) {
+			return r;
+		}
+	} else if ((r = sesspty_open(&se->pty)) != 0) {
+		return r;
+	} else if ((r = sesspty_setowner(&se->pty, s->p.user->uid,
+	    s->p.user->gid)) != 0) {
+		error("pty-req on channel %u: %s", se->id, pc_strerror(r));
+		sess_pty_release(s, se);
+		sesspty_close(&se->pty);
 		return r;
 	}
-	if ((r = sesspty_setowner(&se->pty, s->p.user->uid,
-	    s->p.user->gid)) != 0 ||
-	    (r = sesspty_set_winsize(se->pty.master, req->cols, req->rows,
+	if ((r = sesspty_set_winsize(se->pty.master, req->cols, req->rows,
 	    req->width_px, req->height_px)) != 0 ||
 	    (r = sesspty_modes_apply(se->pty.slave, req->modes,
 	    req->modeslen)) != 0) {
 		error("pty-req on channel %u: %s", se->id, pc_strerror(r));
-		sesspty_release(se->pty.name);
+		sess_pty_release(s, se);
 		sesspty_close(&se->pty);
 		return r;
 	}
 	if ((se->term = strdup(req->term != NULL ? req->term : "")) == NULL) {
-		sesspty_release(se->pty.name);
+		sess_pty_release(s, se);
 		sesspty_close(&se->pty);
 		return PC_ERR_ALLOC;
 	}
@@ -318,6 +355,11 @@ login_records(struct sessions *s, struct sess *se)
 {
 	struct loginrec li;
 
+	if (s->p.priv != NULL) {
+		se->logged_in = s->p.priv->login(s->p.priv->arg, se->pid,
+		    se->pty.name) == 0;
+		return;
+	}
 	memset(&li, 0, sizeof(li));
 	li.pid = se->pid;
 	li.user = s->p.user->name;
@@ -375,7 +417,7 @@ start(struct sessions *s, struct sess *se, const char *type,
 	if (s->pam != NULL) {
 		pamenv = pamsession_env(s->pam);
 	}
-	info.pam_env = pamenv;
+	info.pam_env = s->p.priv != NULL ? s->p.priv->pam_env : pamenv;
 	if (s->p.opts != NULL) {
 		info.key_env = s->p.opts->env;
 		info.nkey_env = s->p.opts->nenv;
@@ -410,13 +452,21 @@ start(struct sessions *s, struct sess *se, const char *type,
 	pp.env = env.v;
 	pp.login_msg = msg;
 	pp.print_motd = interactive && s->sc.print_motd;
+	if (s->p.priv != NULL) {
+		pp.fail_msg = s->p.priv->chroot_error;
+	}
 	if (se->x11) {
 		pp.x11_proto = se->x11_proto;
 		pp.x11_cookie = se->x11_cookie;
 		pp.xauth_location = xauth_location(s);
 		pp.xauth_input = se->xauth_input;
 	}
-	if (interactive) {
+	if (interactive && s->p.priv != NULL) {
+		if (s->p.priv->login_message(s->p.priv->arg, msg,
+		    sizeof(msg)) != 0) {
+			msg[0] = '\0';
+		}
+	} else if (interactive) {
 		/* Read before the record below updates it. */
 		if (s->sc.print_lastlog) {
 			loginrec_lastlog_message(NULL, s->p.user->uid, msg,
@@ -764,7 +814,9 @@ config_strings(struct sessions *s)
 		}
 		s->sc.accept_env = s->accept_env;
 	}
-	if (cfg->chroot_directory != NULL) {
+	/* With privilege separation the process entered ChrootDirectory
+	 * before it became the user (or says why it could not). */
+	if (cfg->chroot_directory != NULL && s->p.priv == NULL) {
 		memset(&t, 0, sizeof(t));
 		snprintf(uid, sizeof(uid), "%u", (unsigned)s->p.user->uid);
 		t.home = s->p.user->home;
@@ -807,7 +859,7 @@ sessions_new(const struct session_params *p, struct sessions **sp)
 	s->be.session_request = be_session_request;
 	s->be.peer_eof = be_peer_eof;
 	s->be.closed = be_closed;
-	if (s->sc.use_pam &&
+	if (s->sc.use_pam && p->priv == NULL &&
 	    (r = pamsession_open(s->sc.pam_service, p->user->name,
 	    p->peer->addr, &s->pam)) != 0) {
 		free(s->accept_env);

@@ -19,6 +19,8 @@
 #ifndef PC_SESSION_H
 #define PC_SESSION_H
 
+#include <sys/types.h>
+
 #include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,18 +33,46 @@
 
 #define SESSION_MAX_POLLFDS	(3 * 64)
 
+/*
+ * Privilege separation (daemon/monitor.h): the sessions run in a process
+ * that is the user already (and inside ChrootDirectory); what needs root
+ * is asked of the monitor, which also keeps the PAM session.  Without it
+ * (NULL) the sessions do it all themselves, as root.
+ */
+struct sesspty;
+struct session_priv {
+	void *arg;
+	char *const *pam_env;		/* the PAM session's, or NULL */
+	/* The process is inside ChrootDirectory already. */
+	int chrooted;
+	/* ChrootDirectory could not be entered (sshd's reason): each
+	 * session prints it on its stderr and exits 1.  Or NULL. */
+	const char *chroot_error;
+	/* A pty, the slave given to the user (group tty, mode 0620). */
+	int (*pty_open)(void *arg, struct sesspty *p);
+	/* The text before an interactive login ("Last login", PAM's
+	 * messages), into buf (len bytes). */
+	int (*login_message)(void *arg, char *buf, size_t len);
+	/* utmp, wtmp and lastlog for the process pid on the pty tty. */
+	int (*login)(void *arg, pid_t pid, const char *tty);
+	/* The pty is done with (its process exited or the channel closed):
+	 * the logout record if there was a login, the tty back to root. */
+	void (*pty_done)(void *arg, pid_t pid, const char *tty);
+};
+
 struct session_params {
 	const struct server_config *cfg;	/* after Match for the user */
 	const struct auth_user *user;
 	const struct auth_opts *opts;		/* key restrictions, or NULL */
 	const struct auth_peer *peer;
 	const char *methods;			/* "publickey", for the env */
+	const struct session_priv *priv;	/* or NULL */
 };
 
 struct sessions;
 
 /* Everything in p is borrowed for the life of the sessions.  Opens the
- * PAM session when UsePAM is on. */
+ * PAM session when UsePAM is on (without p->priv). */
 int	sessions_new(const struct session_params *p,
 	    struct sessions **sp) PC_WUR;
 /* Kills (SIGHUP) and reaps what is left, closes the PAM session. */

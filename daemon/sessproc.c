@@ -417,6 +417,9 @@ child(const struct sessproc_params *p, const int in[2], const int out[2],
 			print_motd();
 		}
 	}
+	if (p->fail_msg != NULL) {
+		child_fail("%s", p->fail_msg);
+	}
 	if (p->sc->chroot_directory != NULL) {
 		if (sessproc_chroot_check(p->sc->chroot_directory, why,
 		    sizeof(why)) != 0) {

@@ -40,6 +40,10 @@ struct sessproc_params {
 	const char *x11_cookie;
 	const char *xauth_location;
 	const char *xauth_input;
+	/* The session cannot run (ChrootDirectory could not be entered):
+	 * the child prints this on its stderr, logs it and exits 1, as
+	 * sshd's child does.  Or NULL. */
+	const char *fail_msg;
 };
 
 /* The parent's ends: with a pty all -1 (the caller has the master). */
