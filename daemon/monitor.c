@@ -160,9 +160,10 @@ mon_dispatch(struct mon *m, uint8_t type, struct wbuf *req,
 	if (m->phase == MON_PREAUTH &&
 	    ++m->nrequests > MON_MAX_PREAUTH_REQUESTS)
 		return mon_refused(m, type, "too many requests");
-	if ((e->flags & MON_F_ONCE) != 0)
-		m->once |= 1u << type;
 	r = e->fn(m, req, ans);
+	/* Once answered; a refusal ends the connection anyway. */
+	if (r == 0 && (e->flags & MON_F_ONCE) != 0)
+		m->once |= 1u << type;
 	if (r == PC_ERR_PERMISSION_DENIED)
 		return mon_refused(m, type, m->why != NULL ? m->why :
 		    "refused");

@@ -54,6 +54,7 @@ UID_WRAPPER_DISABLE_DEEPBIND, also set).
 
 import ctypes.util
 import os
+import pwd
 import subprocess
 from pathlib import Path
 
@@ -68,6 +69,22 @@ PASSWORD = "pcpam-Secret-1"
 EXPIRED_USER = "pcexpired"
 EXPIRED_PASSWORD = "pcexpired-Old-1"
 NEW_PASSWORD = "pcexpired-New-2"
+
+
+def _privsep_user():
+    """The configured privilege separation user (config.h PRIVSEP_USER,
+    default sshd) from the real passwd database, or None."""
+    name = "sshd"
+    try:
+        for line in (REPO_ROOT / "config.h").read_text().splitlines():
+            if line.startswith("#define PRIVSEP_USER "):
+                name = line.split(None, 2)[2].strip().strip('"')
+    except OSError:
+        pass
+    try:
+        return pwd.getpwnam(name)
+    except KeyError:
+        return None
 
 
 def _find_lib(name):
@@ -163,6 +180,12 @@ class PamSetup:
             os.chmod(home, 0o755)
             lines.append("%s:x:%d:%d:Portcullis PAM test:%s:/bin/sh"
                          % (u, self.uid, self.gid, home))
+        # The daemon's privilege separation user (daemon/sandbox.h) must
+        # exist for it too, as on the system.
+        ps = _privsep_user()
+        if ps is not None:
+            lines.append("%s:x:%d:%d:privsep:/nonexistent:/usr/sbin/nologin"
+                         % (ps.pw_name, ps.pw_uid, ps.pw_gid))
         self.passwd_file.write_text("\n".join(lines) + "\n")
         self.group_file.write_text("pcpamgrp:x:%d:%s,%s\n"
                                    % (self.gid, USER, EXPIRED_USER))
