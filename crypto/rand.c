@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
 #include <sodium.h>
 
 #include "rand.h"
@@ -9,7 +10,22 @@
 int
 crypto_lib_init(void)
 {
-	return sodium_init() < 0 ? PC_ERR_LIBCRYPTO : 0;
+	unsigned char warm[16];
+
+	if (sodium_init() < 0)
+		return PC_ERR_LIBCRYPTO;
+	/*
+	 * What OpenSSL would otherwise do on first use, done now, before
+	 * the daemon forks its sandboxed network process (which may open
+	 * no file, daemon/sandbox.h): read openssl.cnf and load the
+	 * providers it names, and make the DRBGs.
+	 */
+	if (OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL) != 1 ||
+	    RAND_bytes(warm, sizeof(warm)) != 1 ||
+	    RAND_priv_bytes(warm, sizeof(warm)) != 1)
+		return PC_ERR_LIBCRYPTO;
+	OPENSSL_cleanse(warm, sizeof(warm));
+	return 0;
 }
 
 void

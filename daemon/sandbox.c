@@ -32,6 +32,7 @@
 
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/futex.h>
 #include <linux/seccomp.h>
 
 #include "config.h"
@@ -101,6 +102,18 @@
 	SC_ALLOW_RET, \
 	SC_KILL
 
+/*
+ * futex(2) with FUTEX_WAKE only (argument 1, with or without
+ * FUTEX_PRIVATE_FLAG).  Six instructions, like SC_ALLOW_NOEXEC.
+ */
+#define SC_ALLOW_FUTEX_WAKE \
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_futex, 0, 5), \
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SC_ARG_LO(1)), \
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FUTEX_WAKE_PRIVATE, 2, 0), \
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FUTEX_WAKE, 1, 0), \
+	SC_KILL, \
+	SC_ALLOW_RET
+
 #ifdef SANDBOX_AUDIT_ARCH
 static const struct sock_filter filter[] = {
 	/* A foreign ABI (i386 through int 0x80 on x86_64, or arm32 on
@@ -161,6 +174,13 @@ static const struct sock_filter filter[] = {
 	SC_ALLOW(__NR_munmap),
 	SC_ALLOW(__NR_mremap),
 	SC_ALLOW(__NR_madvise),
+	/* Waking waiters on a futex: glibc's pthread_once, under which
+	 * OpenSSL makes its DRBGs, EC groups and the like on first use,
+	 * wakes any waiters when the initialisation is done, waiters or
+	 * not.  A single-threaded process has none: the call wakes
+	 * nothing.  Waiting (FUTEX_WAIT and every other operation) stays
+	 * forbidden. */
+	SC_ALLOW_FUTEX_WAKE,
 	/* Signal handlers installed by the daemon (SIGTERM, SIGALRM for
 	 * LoginGraceTime) set a flag and return through rt_sigreturn;
 	 * glibc's abort() masks signals before it raises SIGABRT. */

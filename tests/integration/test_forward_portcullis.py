@@ -6,8 +6,11 @@ DenyTcpForwardingForUsers/ForGroups, and the INFO line each forwarding
 decision logs.  The assertions on wording are loose: the parts, not the
 sentence."""
 
+import os
 import re
+import shutil
 import socket
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -62,12 +65,20 @@ def unnamed_free_port():
 
 
 @pytest.fixture
-def wrap_files(tmp_path):
-    allow = tmp_path / "hosts.allow"
-    deny = tmp_path / "hosts.deny"
+def wrap_files():
+    """Tables the user's process can read, as /etc/hosts.allow and
+    /etc/hosts.deny are (pytest's tmp_path is root's alone): the checks
+    on forwarded connections run as the user."""
+    d = Path(tempfile.mkdtemp(prefix="pctest-wrap-"))
+    os.chmod(d, 0o755)
+    allow = d / "hosts.allow"
+    deny = d / "hosts.deny"
     allow.write_text("")
     deny.write_text("")
-    return allow, deny
+    os.chmod(allow, 0o644)
+    os.chmod(deny, 0o644)
+    yield allow, deny
+    shutil.rmtree(d, ignore_errors=True)
 
 
 @pytest.mark.parametrize("named", [True, False], ids=["service", "port"])

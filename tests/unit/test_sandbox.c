@@ -52,6 +52,7 @@
 
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/futex.h>
 #include <linux/seccomp.h>
 
 #include "config.h"
@@ -144,6 +145,22 @@ bpf_run(const struct sock_filter *f, size_t n, const struct seccomp_data *d)
 	}
 	fail_msg("program ran off its end");
 	return 0;
+}
+
+/* A call with argument i set (the others 0). */
+static uint32_t
+run_call_arg(uint32_t arch, int nr, unsigned i, uint64_t arg)
+{
+	const struct sock_filter *f;
+	struct seccomp_data d;
+	size_t n;
+
+	memset(&d, 0, sizeof(d));
+	d.arch = arch;
+	d.nr = nr;
+	d.args[i] = arg;
+	assert_non_null(f = sandbox_filter(&n));
+	return bpf_run(f, n, &d);
 }
 
 static uint32_t
@@ -266,6 +283,22 @@ test_filter_program(void **state)
 	/* The bit is in the low word whatever the high one holds. */
 	assert_int_equal(run_call(NATIVE_ARCH, __NR_mprotect,
 	    0xffffffff00000000ULL | PROT_EXEC), SECCOMP_RET_KILL_PROCESS);
+	/* futex: waking only (pthread_once's wake), never waiting.  (The
+	 * loop above saw op 0, FUTEX_WAIT, killed.) */
+	assert_int_equal(run_call_arg(NATIVE_ARCH, __NR_futex, 1,
+	    FUTEX_WAKE_PRIVATE), SECCOMP_RET_ALLOW);
+	assert_int_equal(run_call_arg(NATIVE_ARCH, __NR_futex, 1,
+	    FUTEX_WAKE), SECCOMP_RET_ALLOW);
+	assert_int_equal(run_call_arg(NATIVE_ARCH, __NR_futex, 1,
+	    FUTEX_WAIT_PRIVATE), SECCOMP_RET_KILL_PROCESS);
+	assert_int_equal(run_call_arg(NATIVE_ARCH, __NR_futex, 1,
+	    FUTEX_WAKE_OP_PRIVATE), SECCOMP_RET_KILL_PROCESS);
+	assert_int_equal(run_call_arg(NATIVE_ARCH, __NR_futex, 1,
+	    FUTEX_REQUEUE), SECCOMP_RET_KILL_PROCESS);
+	assert_int_equal(run_call_arg(NATIVE_ARCH, __NR_futex, 1,
+	    0x100000000ULL | FUTEX_WAKE_PRIVATE), SECCOMP_RET_ALLOW);
+	assert_int_equal(run_call_arg(NATIVE_ARCH, __NR_futex, 2,
+	    FUTEX_WAKE_PRIVATE), SECCOMP_RET_KILL_PROCESS);
 #else
 	(void)state;
 	print_message("skipped: no seccomp filter for this architecture\n");
@@ -775,6 +808,13 @@ allowed_work(struct child *c)
 	CHK(syscall(SYS_gettimeofday, &tv, NULL) == 0);
 	CHK(time(NULL) > 0);
 	CHK(getpid() > 1);
+	/* Waking futex waiters (there are none): pthread_once does it. */
+	{
+		static int word;
+
+		CHK(syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1, NULL,
+		    NULL, 0) == 0);
+	}
 
 	/* Randomness: the kernel, libsodium and OpenSSL. */
 	CHK(getrandom(buf, sizeof(buf), 0) == (ssize_t)sizeof(buf));
@@ -962,6 +1002,19 @@ bad_stat(struct child *c)
 }
 
 static void
+bad_futex_wait(struct child *c)
+{
+	static int word = 1;
+	struct timespec zero = { 0, 0 };
+
+	(void)c;
+	/* Would return EAGAIN at once (word is not 0) if it were let
+	 * through. */
+	(void)!syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 0, &zero, NULL,
+	    0);
+}
+
+static void
 bad_mmap_exec(struct child *c)
 {
 	(void)c;
@@ -1020,6 +1073,7 @@ static const struct {
 	{ "setuid", bad_setuid },
 	{ "dup", bad_dup },
 	{ "stat", bad_stat },
+	{ "futex wait", bad_futex_wait },
 	{ "mmap PROT_EXEC", bad_mmap_exec },
 	{ "mprotect PROT_EXEC", bad_mprotect_exec },
 	{ "x32 ABI", bad_x32 },
