@@ -142,7 +142,22 @@ ct-check: build/ct/ct_mlkem
 		echo "ct-check: valgrind not installed, skipped"; \
 	fi
 
-test-bins: $(TEST_BINS)
+# A daemon for the integration tests only (tests/integration/test_privsep.py):
+# its daemon/ objects are compiled with -DPC_TEST_HOOKS, which lets
+# PC_TEST_HOOK=forbidden-syscall in its environment make the sandboxed
+# network process try a system call the seccomp filter forbids.  Never
+# installed; portcullisd itself is built without the hook.
+HOOKS = build/obj-hooks
+HOOKS_BIN = build/test-hooks/portcullisd
+$(HOOKS)/%.o: %.c config.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DPC_TEST_HOOKS -c -o $@ $<
+$(HOOKS_BIN): $(HOOKS)/daemon/main.o $(DAEMON_SRCS:%.c=$(HOOKS)/%.o) \
+    build/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS_CONF)
+
+test-bins: $(TEST_BINS) $(HOOKS_BIN)
 san-test-bins: $(SAN_TEST_BINS)
 fuzz-bins: $(FUZZ_BINS)
 

@@ -775,8 +775,10 @@ mon_postauth(struct mon_conn *mc)
 	}
 	close(req[1]);
 	req[1] = -1;
-	/* The connection is the user's process's now. */
+	/* The connection is the user's process's now: the keys and what
+	 * the client sent are not kept here. */
 	wbuf_clear(&mc->m.state);
+	wbuf_clear(&mc->m.held);
 	close(mc->rfd);
 	if (mc->wfd != mc->rfd)
 		close(mc->wfd);
