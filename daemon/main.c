@@ -25,6 +25,7 @@
 #include "mac.h"
 #include "monitor.h"
 #include "rand.h"
+#include "sandbox.h"
 #include "servconf.h"
 #include "server.h"
 
@@ -299,6 +300,18 @@ dump_config(const struct cmdline *c, const struct server_config *cfg)
 	return r;
 }
 
+static int
+privsep_check(void)
+{
+	struct sandbox_params sp;
+	struct sandbox sb;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.max_poll_fds = 2;
+	sp.log_fd = -1;
+	return sandbox_prepare(&sb, &sp);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -337,6 +350,17 @@ main(int argc, char **argv)
 	if ((r = hostkeys_add_certs(&hk, cfg.host_certificates.v,
 	    cfg.host_certificates.n)) != 0 ||
 	    (r = moduli_load(cfg.moduli_file, &moduli, &nmoduli)) != 0) {
+		hostkeys_clear(&hk);
+		servconf_clear(&cfg);
+		return 255;
+	}
+	/* Privilege separation needs its user and empty directory (made
+	 * under /run when missing): say so now, as sshd does, rather than
+	 * at every connection. */
+	if (privsep_check() != 0) {
+		fatal_log("portcullisd: privilege separation is not possible "
+		    "(see above) -- exiting.");
+		moduli_free(moduli, nmoduli);
 		hostkeys_clear(&hk);
 		servconf_clear(&cfg);
 		return 255;

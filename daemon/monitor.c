@@ -4,6 +4,7 @@
  * network process before authentication, the user's process after it --
  * with the loops that serve them.
  */
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -698,6 +699,13 @@ mon_postauth_main(struct mon_conn *mc, int reqfd, char **pamenv)
 	if (mon_become_user(m->u, cfg, chroot_err, sizeof(chroot_err),
 	    &chrooted) != 0)
 		_exit(255);
+	/* The kernel made it so when the uid changed; also when not root:
+	 * the user's other processes may not ptrace the one that holds the
+	 * connection's keys and the monitor socket. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+		error("monitor: PR_SET_DUMPABLE: %s", strerror(errno));
+		_exit(255);
+	}
 	monwrap_init(&mw, reqfd, pub, mc->cs->nhostkeys);
 	cs.hostkeys = pub;
 	cs.backend = NULL;

@@ -1872,8 +1872,8 @@ test_info_response_malformed(void **state)
 
 /* ========================================== pure methods rule */
 
-static const char *hook_seen_alg;
-static size_t hook_calls, hook_len;
+static char hook_seen_alg[64];
+static size_t hook_calls;
 static int hook_result;
 
 static int
@@ -1882,8 +1882,7 @@ verify_hook(void *arg, const struct pc_key *key, const char *sigalg,
 {
 	(void)arg;
 	hook_calls++;
-	hook_seen_alg = sigalg;
-	hook_len = len;
+	snprintf(hook_seen_alg, sizeof(hook_seen_alg), "%s", sigalg);
 	/* The data the signature covers starts with the session id. */
 	if (len < 4 || sig == NULL || siglen == 0)
 		return PC_ERR_INTERNAL;
