@@ -267,8 +267,8 @@ transport_failed(struct conn *c, int r)
 		const char *offer, *what = tp_nomatch(c->t, &offer);
 
 		logit("Unable to negotiate with %s port %d: no matching %s "
-		    "found. Their offer: %s [preauth]", c->pi->addr, c->pi->port,
-		    what, offer);
+		    "found. Their offer: %s [preauth]", c->pi->addr,
+		    c->pi->port, what, offer);
 		break;
 	}
 	case PC_ERR_MAC_INVALID:
@@ -573,8 +573,8 @@ process_input(struct conn *c)
 			if (why == NULL)
 				why = pc_strerror(r);
 			who(c, w, sizeof(w));
-			logit("Disconnecting %s%s port %d: %s%s", w, c->pi->addr,
-			    c->pi->port, why, stage(c));
+			logit("Disconnecting %s%s port %d: %s%s", w,
+			    c->pi->addr, c->pi->port, why, stage(c));
 			disconnect(c, reason, why);
 			return r;
 		}
@@ -740,7 +740,8 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 			    errno == EWOULDBLOCK)
 				continue;
 			logit("Read error from %s port %d: %s%s",
-			    c->pi->addr, c->pi->port, strerror(errno), stage(c));
+			    c->pi->addr, c->pi->port, strerror(errno),
+			    stage(c));
 			return PC_ERR_SYSTEM;
 		}
 		if (n == 0) {

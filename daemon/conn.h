@@ -73,7 +73,8 @@ struct conn_peerinfo {
 /* getpeername/getsockname of fd ("UNKNOWN" and 0 when not a socket). */
 void	conn_peerinfo_init(int fd, struct conn_peerinfo *pi);
 /* The auth_peer of pi (pointers into pi; no DNS: host is the address). */
-void	conn_auth_peer(const struct conn_peerinfo *pi, struct auth_peer *ap);
+void	conn_auth_peer(const struct conn_peerinfo *pi,
+	    struct auth_peer *ap);
 /* TCPKeepAlive, TCP_NODELAY and non-blocking mode, before the sandbox
  * (which allows neither setsockopt nor fcntl). */
 int	conn_socket_setup(int rfd, int wfd,

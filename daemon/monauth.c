@@ -23,9 +23,9 @@
 
 #define HOSTBOUND_METHOD	"publickey-hostbound-v00@openssh.com"
 #define CERT_SUFFIX		"-cert-v01@openssh.com"
-#define MON_MAX_BLOB		(16 * 1024)	/* a key or certificate */
+#define MON_MAX_BLOB		(16 * 1024)	/* key or certificate */
 #define MON_MAX_SIG		(16 * 1024)
-#define MON_MAX_SIGNED		(64 * 1024)	/* publickey signed data */
+#define MON_MAX_SIGNED		(64 * 1024)	/* signed userauth data */
 #define MON_MAX_PASSWORD	(64 * 1024)	/* PAM refuses > 1024 */
 #define MON_MAX_METHOD		64
 

@@ -38,9 +38,9 @@
 #define MON_F_POSTAUTH	0x02u	/* from the post-auth process */
 #define MON_F_ONCE	0x04u	/* at most once per connection */
 
-#define MON_FRAME_MS		10000	/* a request, once it has started */
+#define MON_FRAME_MS		10000	/* a request, once started */
 #define MON_GRACE_SLACK_MS	10000	/* past LoginGraceTime: kill */
-#define MON_REAP_MS		2000	/* for the network process to exit */
+#define MON_REAP_MS		2000	/* the network process to exit */
 #define MON_RELAY_ROUNDS	64	/* log relay calls per drain */
 
 typedef int (*mon_handler)(struct mon *, struct wbuf *, struct wbuf *);

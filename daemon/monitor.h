@@ -106,8 +106,8 @@ enum mon_phase {
 #define MON_MAX_PREAUTH_SIGNS	64	/* key exchanges before auth */
 #define MON_MAX_KEYS		32	/* keys pubkey_allowed accepted */
 #define MON_MAX_DONE		32	/* methods that succeeded */
-#define MON_MAX_PTYS		64	/* ptys of the post-auth process */
-#define MON_MAX_HELD		1024	/* messages held over the hand-over */
+#define MON_MAX_PTYS		64	/* ptys handed out at once */
+#define MON_MAX_HELD		1024	/* messages held over to post-auth */
 #define MON_MAX_LOGIN_MSG	8192
 
 /* The data of a host key signature: an exchange hash (RFC 4253 s. 8,
@@ -123,7 +123,7 @@ struct mon_params {
 	/* For the user's configuration after Match (print_lastlog); NULL:
 	 * defaults.  Borrowed. */
 	const struct authbackend *ab;
-	struct pc_key *const *hostkeys;		/* private halves, borrowed */
+	struct pc_key *const *hostkeys;	/* private halves, borrowed */
 	size_t nhostkeys;
 	const struct auth_peer *peer;		/* borrowed */
 	/* The transport parameters the network process used, to check the
@@ -139,7 +139,7 @@ struct mon_key {
 	uint8_t *blob;			/* key_to_blob of key */
 	size_t bloblen;
 	struct auth_opts *opts;		/* its restrictions */
-	char *where;			/* "PATH:LINE", "certificate", ... */
+	char *where;			/* "PATH:LINE", ... */
 };
 
 /* A pty handed to the post-auth process. */
@@ -152,7 +152,7 @@ struct mon_pty {
 struct mon {
 	struct mon_params p;
 	enum mon_phase phase;
-	uint32_t once;			/* once-only requests seen (bits) */
+	uint32_t once;			/* once-only requests answered */
 	unsigned nrequests;		/* before the hand-over */
 	const char *why;		/* why the last request was refused */
 	char whybuf[160];
@@ -169,7 +169,7 @@ struct mon {
 	char user[USERAUTH_MAX_USER + 1];
 	struct auth_user *u;		/* NULL: no such user */
 	int settings_done;
-	struct auth_settings s;		/* after Match (strings borrowed) */
+	struct auth_settings s;		/* after Match (borrowed) */
 	int user_checked;		/* user_allowed was asked */
 	int user_ok;			/* ... and said yes */
 
@@ -180,10 +180,10 @@ struct mon {
 					 * "keyboard-interactive:pam" */
 	char *done_fps[MON_MAX_DONE];	/* keys verified, no key twice */
 	size_t ndone, ndone_fps;
-	struct auth_opts *opts;		/* merged restrictions, or NULL */
+	struct auth_opts *opts;		/* merged restrictions */
 	char *opts_where;		/* of the last key verified */
 	char *key_desc;			/* that key, for logs */
-	int account_ok;			/* the last account check passed */
+	int account_ok;			/* last account check passed */
 	unsigned failures;		/* failed attempts seen here */
 	struct auth_kbdint *kbd;	/* a conversation in progress */
 	char methods[128];		/* done, comma-separated, no sub */
@@ -195,7 +195,7 @@ struct mon {
 	uint32_t nheld;
 
 	/* After authentication. */
-	struct pamsession *pam;		/* borrowed; NULL without UsePAM */
+	struct pamsession *pam;		/* borrowed; or NULL */
 	struct mon_pty ptys[MON_MAX_PTYS];
 	int pam_msgs_taken;
 };
@@ -243,7 +243,8 @@ int	monauth_method_allowed(struct mon *, struct wbuf *,
 	    struct wbuf *) PC_WUR;
 int	monauth_pubkey_allowed(struct mon *, struct wbuf *,
 	    struct wbuf *) PC_WUR;
-int	monauth_key_verify(struct mon *, struct wbuf *, struct wbuf *) PC_WUR;
+int	monauth_key_verify(struct mon *, struct wbuf *,
+	    struct wbuf *) PC_WUR;
 int	monauth_password(struct mon *, struct wbuf *, struct wbuf *) PC_WUR;
 int	monauth_kbdint_start(struct mon *, struct wbuf *,
 	    struct wbuf *) PC_WUR;

@@ -30,7 +30,7 @@
 struct userauth;
 
 struct monwrap {
-	int fd;				/* the monitor socket; borrowed */
+	int fd;				/* the monitor socket */
 	struct auth_backend vt;		/* the proxy backend */
 	struct session_priv priv;	/* the proxy session_priv */
 	struct monmsg_settings settings; /* the last SETTINGS answer */

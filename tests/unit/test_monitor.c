@@ -468,7 +468,8 @@ test_malformed(void **state)
 	/* Trailing data, truncated fields, NUL in a name. */
 	put_str(e, "alice");
 	assert_int_equal(wbuf_put_u8(&e->rq, 0), 0);
-	refused(e, MON_REQ_USER, "malformed: unexpected data after end of message");
+	refused(e, MON_REQ_USER,
+	    "malformed: unexpected data after end of message");
 	/* A refused once-only request was not answered: the parser is
 	 * reached again. */
 	assert_int_equal(wbuf_put_u32(&e->rq, 5), 0);
