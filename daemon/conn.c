@@ -46,6 +46,7 @@ struct conn {
 	struct chan_backend be;		/* routes to sess or fwd */
 	struct session_fwd sfwd;	/* agent and X11 for sessions */
 	int sigchld[2];		/* self-pipe: the handler writes a byte */
+	int startup_fd;		/* MaxStartups pipe until authenticated */
 	uint64_t last_input;	/* ms, for ClientAliveInterval */
 	uint64_t last_probe;
 	const struct conn_settings *s;
@@ -499,6 +500,11 @@ process_input(struct conn *c)
 			disconnect(c, reason, why);
 			return r;
 		}
+		if (userauth_done(c->ua) && c->startup_fd != -1) {
+			/* No longer a startup for MaxStartups (sshd(8)). */
+			close(c->startup_fd);
+			c->startup_fd = -1;
+		}
 		if (userauth_done(c->ua) && c->cc == NULL &&
 		    (r = sessions_start(c)) != 0)
 			return r;
@@ -692,7 +698,7 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 }
 
 int
-conn_serve(int rfd, int wfd, const struct conn_settings *s)
+conn_serve(int rfd, int wfd, const struct conn_settings *s, int startup_fd)
 {
 	const struct server_config *g;
 	char software[256];
@@ -706,6 +712,7 @@ conn_serve(int rfd, int wfd, const struct conn_settings *s)
 	c.wfd = wfd;
 	c.s = s;
 	c.sigchld[0] = c.sigchld[1] = -1;
+	c.startup_fd = startup_fd;
 	conn_addresses(&c);
 	logit("Connection from %s port %d on %s port %d", c.addr, c.port,
 	    c.laddr, c.lport);

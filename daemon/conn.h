@@ -41,9 +41,12 @@ struct conn_settings {
 
 /*
  * Serve the connection on rfd/wfd (the same socket, or stdin/stdout in
- * inetd mode) until it ends.  Returns 0 for an orderly end, else the
- * error that ended it (already logged).
+ * inetd mode) until it ends.  startup_fd (or -1) is the listener's
+ * MaxStartups pipe: it is closed once the user is authenticated, so the
+ * connection stops counting as a startup then, as in OpenSSH.  Returns 0
+ * for an orderly end, else the error that ended it (already logged).
  */
-int	conn_serve(int rfd, int wfd, const struct conn_settings *s) PC_WUR;
+int	conn_serve(int rfd, int wfd, const struct conn_settings *s,
+	    int startup_fd) PC_WUR;
 
 #endif /* PC_CONN_H */

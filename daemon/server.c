@@ -253,16 +253,16 @@ child_main(struct server *s, int fd, int startup_fd)
 	close(sig_pipe[0]);
 	close(sig_pipe[1]);
 	close_all(s);
-	/* startup_fd stays open until the child ends: the parent sees the
-	 * end of an unauthenticated connection as EOF on it. */
-	(void)startup_fd;
+	/* startup_fd stays open until authentication (conn_serve closes
+	 * it then) or the end: the parent counts the connection as a
+	 * startup until it sees EOF on it. */
 	/* hosts_access(5) before the first byte, as sshd with libwrap: a
 	 * refused peer never sees a banner. */
 	if (!server_peer_allowed(s->cfg, fd)) {
 		close(fd);
 		_exit(255);
 	}
-	r = conn_serve(fd, fd, s->cs);
+	r = conn_serve(fd, fd, s->cs, startup_fd);
 	close(fd);
 	_exit(r == 0 ? 0 : 255);
 }
@@ -283,7 +283,7 @@ accept_one(struct server *s, int lfd)
 	}
 	if (s->o->debug_one) {
 		if (server_peer_allowed(s->cfg, fd))
-			(void)!conn_serve(fd, fd, s->cs);
+			(void)!conn_serve(fd, fd, s->cs, -1);
 		close(fd);
 		s->served_one = 1;
 		return;

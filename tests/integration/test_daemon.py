@@ -392,6 +392,31 @@ def test_maxstartups_flood_lets_users_in(daemon, auth_user, user_keys):
     assert res.authenticated("publickey"), res
 
 
+def test_maxstartups_counts_only_unauthenticated(daemon, auth_user,
+                                                 user_keys):
+    """MaxStartups limits connections before authentication only (sshd(8)):
+    with "MaxStartups 2", four authenticated idle connections do not stop
+    a fifth login."""
+    key = user_keys["ed25519"]
+    auth_user.authorize(sshtest.pub_line(key))
+    d = daemon(lines=["MaxStartups 2", "PubkeyAuthentication yes",
+                      "UsePAM no"]).start()
+    held = []
+    try:
+        for i in range(4):
+            c = sshtest.ForwardClient(d.port, auth_user.name, key, [])
+            held.append(c)
+            assert c.wait_for(r"Authenticated to|Authentication "
+                              r"succeeded", timeout=10), c.stderr()
+        res = sshtest.ssh_login(d.port, auth_user.name, key=key,
+                                timeout=20)
+        assert res.authenticated("publickey"), d.log()[-3000:]
+        assert "drop connection" not in d.log()
+    finally:
+        for c in held:
+            c.stop()
+
+
 # --- systemd unit ------------------------------------------------------
 
 def test_unit_file_verifies(tmp_path):
