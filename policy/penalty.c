@@ -119,6 +119,19 @@ find(struct policy_penalties *t, int family, const uint8_t *net)
 	return NULL;
 }
 
+int
+policy_penalty_same_source(const struct policy_penalties *t, int family,
+    const uint8_t *a, const uint8_t *b)
+{
+	uint8_t ma[16], mb[16];
+
+	if (addr_len(family) == 0)
+		return 0;
+	mask_addr(family, a, family_bits(t, family), ma);
+	mask_addr(family, b, family_bits(t, family), mb);
+	return memcmp(ma, mb, sizeof(ma)) == 0;
+}
+
 size_t
 policy_penalty_count(const struct policy_penalties *t, int family)
 {

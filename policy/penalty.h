@@ -127,6 +127,11 @@ int	policy_penalty_add(struct policy_penalties *t, int family,
 	    const uint8_t *addr, enum policy_penalty_kind kind, uint64_t now,
 	    struct policy_penalty_event *ev) PC_WUR;
 
+/* Whether a and b (same family) are one source: equal once masked to
+ * PerSourceNetBlockSize (for PerSourceMaxStartups too). */
+int	policy_penalty_same_source(const struct policy_penalties *t,
+	    int family, const uint8_t *a, const uint8_t *b);
+
 /* Entries of a family in the table (after the last expiry pass). */
 size_t	policy_penalty_count(const struct policy_penalties *t, int family);
 
