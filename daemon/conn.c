@@ -623,6 +623,13 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 			return r;
 		space = tp_input_space(c->t);
 		tp_output_ptr(c->t, &len);
+		/* The connection's total cap (chan.h): at it, the socket is
+		 * not read until the channels' consumers or the peer (by
+		 * reading our output) make room.  Before authentication the
+		 * transport's output is all there is. */
+		if ((c->cc != NULL ? chan_buffered(c->cc) : len) >=
+		    CHAN_MAX_BUFFERED)
+			space = 0;
 		pfd[0].fd = c->rfd;
 		pfd[0].events = space > 0 ? POLLIN : 0;
 		pfd[0].revents = 0;
