@@ -149,6 +149,8 @@ san-test-bins: $(SAN_TEST_BINS)
 fuzz-bins: $(FUZZ_BINS)
 
 # Benchmarks: one core, in process, bounded in time (tests/bench/).
+# The test helpers' objects are kept, or every make bench relinks kex_bench.
+.SECONDARY: $(TEST_HELPERS:%.c=$(OBJ)/%.o)
 build/bench/%: tests/bench/%.c $(TEST_HELPERS:%.c=$(OBJ)/%.o) $(DAEMON_OBJS) build/libcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) \

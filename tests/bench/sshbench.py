@@ -378,7 +378,10 @@ def common_config(port, workdir, host_key, authorized_keys):
             "AllowTcpForwarding yes", "GatewayPorts no",
             "X11Forwarding no", "AllowAgentForwarding no",
             "PrintMotd no", "PrintLastLog no", "PermitUserRC no",
-            "UseDNS no", "Compression no", "MaxStartups 100",
+            # portcullisd (0.1.0) keeps a connection in its MaxStartups
+            # count until the connection ends, not only until it is
+            # authenticated as sshd does: room for every idle connection.
+            "UseDNS no", "Compression no", "MaxStartups 2100",
             "Ciphers %s" % ",".join(CIPHERS),
             "KexAlgorithms %s" % KEX,
             "LogLevel INFO"]
@@ -501,7 +504,9 @@ class Client:
 
 def sink_main(lifetime):
     """Accept on 127.0.0.1, read each stream to EOF, answer with the byte
-    count.  Prints its port, serves for at most `lifetime` seconds."""
+    count.  Prints its port, serves for at most `lifetime` seconds and no
+    longer than the bench that started it."""
+    parent = os.getppid()
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind(("127.0.0.1", 0))
@@ -531,7 +536,7 @@ def sink_main(lifetime):
         try:
             c, _ = ls.accept()
         except socket.timeout:
-            if os.getppid() == 1:
+            if os.getppid() != parent:
                 break
             continue
         accepted += 1
@@ -825,10 +830,14 @@ class Bench:
                 bad = [lp for p, lp in fresh if p.poll() is not None or
                        not file_has(lp, r"Authenticated to")]
                 if not ok or bad:
-                    raise BenchError("%s: idle connection failed:\n%s"
-                                     % (srv.kind, Path(bad[0]).read_text(
-                                         "utf-8", "replace")[-2000:]
-                                        if bad else "timeout"))
+                    raise BenchError("%s: idle connection %d of %d failed:"
+                                     "\n%s\nserver log:\n%s"
+                                     % (srv.kind, len(clients) - len(fresh)
+                                        + 1, n,
+                                        Path(bad[0]).read_text(
+                                            "utf-8", "replace")[-2000:]
+                                        if bad else "timeout",
+                                        srv.log_tail()[-1500:]))
             # Let every handler settle into its idle state.
             time.sleep(1.0)
             procs = [pid for pid in srv.tree() if pid not in base]
@@ -889,7 +898,7 @@ def fmt(x, unit):
     return "%.3f" % x
 
 
-def machine():
+def machine(portcullisd):
     model = "?"
     try:
         for line in open("/proc/cpuinfo"):
@@ -903,7 +912,7 @@ def machine():
     dpkg = subprocess.run(["dpkg-query", "-W", "-f=${Version}",
                            "openssh-server"], capture_output=True, text=True,
                           timeout=10).stdout.strip()
-    pc = subprocess.run([str(REPO_ROOT / "portcullisd"), "-V"],
+    pc = subprocess.run([str(portcullisd), "-V"],
                         capture_output=True, text=True, timeout=10)
     git = subprocess.run(["git", "-C", str(REPO_ROOT), "describe",
                           "--always", "--dirty"], capture_output=True,
@@ -1100,7 +1109,7 @@ def _run(args, tmp, out, user, check_time):
     sink = Sink(args.max_seconds)
     bench = Bench(args, servers, Client(user.name, user_key), sink)
     rows = []
-    mach = machine()
+    mach = machine(args.portcullisd)
     try:
         # Login latency.
         log("login latency: %d runs each, alternating" % args.login_runs)
@@ -1199,14 +1208,20 @@ def main(argv):
                     help="comma-separated; the first is used for logins, "
                     "parallel streams and idle connections")
     ap.add_argument("--only", default="login,session,L,R,parallel,idle",
-                    help="which measurements (login is always run)")
+                    help="comma-separated, of session, L, R, parallel, idle "
+                    "(all; login latency is always measured)")
     ap.add_argument("--timeout", type=float, default=300.0,
                     help="seconds for one measurement (300)")
     ap.add_argument("--max-seconds", type=int, default=3600,
                     help="bound on the whole run (3600)")
-    ap.add_argument("--portcullisd", default=str(REPO_ROOT / "portcullisd"))
-    ap.add_argument("--sshd", default=OPENSSH_SSHD)
-    ap.add_argument("--out", default=str(REPO_ROOT / "build" / "bench"))
+    ap.add_argument("--portcullisd", default=str(REPO_ROOT / "portcullisd"),
+                    help="the portcullisd binary (./portcullisd)")
+    ap.add_argument("--sshd", default=OPENSSH_SSHD,
+                    help="OpenSSH's sshd, an absolute path (%s)"
+                    % OPENSSH_SSHD)
+    ap.add_argument("--out", default=str(REPO_ROOT / "build" / "bench"),
+                    help="where results.csv and results.png go "
+                    "(build/bench)")
     ap.add_argument("--sink", type=int, metavar="LIFETIME",
                     help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -1232,7 +1247,12 @@ def main(argv):
     for c in args.ciphers:
         if c not in CIPHERS:
             ap.error("cipher %s: one of %s" % (c, ", ".join(CIPHERS)))
-    args.only = set(x.strip() for x in args.only.split(","))
+    args.only = set(x.strip() for x in args.only.split(",") if x.strip())
+    unknown = args.only - {"login", "session", "L", "R", "parallel", "idle"}
+    if unknown:
+        ap.error("--only: unknown %s" % ", ".join(sorted(unknown)))
+    args.sshd = os.path.abspath(args.sshd)
+    args.portcullisd = os.path.abspath(args.portcullisd)
 
     # Room for 200 ssh clients' pipes and sockets.
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
