@@ -263,6 +263,32 @@ def machine_busy():
     return (sum(v[:8]) - v[3] - v[4]) / CLK_TCK
 
 
+SINK_PID = [None]
+FOREIGN = []        # cores used by foreign processes, per transfer
+NOISY = 0.25        # more than this many foreign cores: a warning
+
+
+def bench_cpu():
+    """CPU seconds of the bench itself: this process (data sources) and
+    the sink."""
+    t = os.times()
+    own = t.user + t.system
+    return own + (pid_cpu(SINK_PID[0]) if SINK_PID[0] else 0.0)
+
+
+def cpu_marks():
+    """(machine busy, bench) CPU seconds, to tell the load of processes
+    foreign to the measurement from the rest."""
+    return machine_busy(), bench_cpu()
+
+
+def idle_check(seconds=1.0):
+    """Cores busy on the machine over `seconds` before the run."""
+    b0 = machine_busy()
+    time.sleep(seconds)
+    return (machine_busy() - b0) / seconds
+
+
 def pid_cpu(pid):
     st = proc_stat(pid)
     return 0.0 if st is None else st[1] + st[2]
@@ -556,10 +582,12 @@ class Sink:
             REAPER.stop(self.proc)
             raise BenchError("the sink did not start")
         self.port = int(line)
+        SINK_PID[0] = self.proc.pid
 
     def close(self):
         REAPER.stop(self.proc)
         self.proc.stdout.close()
+        SINK_PID[0] = None
 
 
 def send_stream(port, nbytes, timeout, zeros):
@@ -597,12 +625,14 @@ def send_stream(port, nbytes, timeout, zeros):
 class Transfer:
     """One transfer's figures."""
 
-    def __init__(self, nbytes, seconds, server_cpu, client_cpu, busy):
+    def __init__(self, nbytes, seconds, server_cpu, client_cpu, marks0, m1):
         self.nbytes = nbytes
         self.seconds = seconds
         self.server_cpu = server_cpu
         self.client_cpu = client_cpu
-        self.busy = busy            # the machine's busy CPU seconds
+        self.busy = m1[0] - marks0[0]       # the whole machine
+        self.bench_cpu = m1[1] - marks0[1]  # data source and sink
+        FOREIGN.append(self.others_share)
 
     @property
     def rate(self):
@@ -627,6 +657,16 @@ class Transfer:
     @property
     def machine_cores_busy(self):
         return self.busy / self.seconds
+
+    @property
+    def bench_share(self):
+        return self.bench_cpu / self.seconds
+
+    @property
+    def others_share(self):
+        """Cores busy with processes foreign to the measurement."""
+        return max(0.0, self.busy - self.server_cpu - self.client_cpu -
+                   self.bench_cpu) / self.seconds
 
 
 class Bench:
@@ -699,7 +739,7 @@ class Bench:
                     sent += k
                     if state["first"] is None:
                         state["first"] = (time.monotonic(), sent,
-                                          machine_busy())
+                                          cpu_marks())
             except OSError as e:
                 state["error"] = e
             finally:
@@ -712,6 +752,7 @@ class Bench:
         th.start()
         try:
             rc, ccpu, t1 = wait_exit(p, self.args.timeout)
+            marks1 = cpu_marks()
         except TimeoutError:
             REAPER.stop(p)
             th.join(5)
@@ -727,9 +768,8 @@ class Bench:
         scpu = tree_cpu(srv.pid) - cpu0
         # From the moment ssh took the first MiB (the login is over) to its
         # exit, which waits for the remote cat's exit status.
-        t0, first, busy0 = state["first"]
-        busy = machine_busy() - busy0
-        return Transfer(size - first, t1 - t0, scpu, ccpu, busy)
+        t0, first, marks0 = state["first"]
+        return Transfer(size - first, t1 - t0, scpu, ccpu, marks0, marks1)
 
     # forwarded streams through -L / -R
     def _forward_client(self, srv, cipher, spec):
@@ -768,7 +808,7 @@ class Bench:
             per = size // streams
             scpu0 = tree_cpu(srv.pid)
             ccpu0 = pid_cpu(p.pid)
-            busy0 = machine_busy()
+            marks0 = cpu_marks()
             results = [None] * streams
             errors = []
 
@@ -793,12 +833,13 @@ class Bench:
             if errors:
                 raise BenchError("%s: -%s transfer failed: %s"
                                  % (srv.kind, direction, errors[0]))
-            busy = machine_busy() - busy0
+            marks1 = cpu_marks()
             scpu = tree_cpu(srv.pid) - scpu0
             ccpu = pid_cpu(p.pid) - ccpu0
             t0 = min(r[0] for r in results)
             t1 = max(r[1] for r in results)
-            return Transfer(per * streams, t1 - t0, scpu, ccpu, busy)
+            return Transfer(per * streams, t1 - t0, scpu, ccpu, marks0,
+                            marks1)
         finally:
             REAPER.stop(p)
             srv.wait_idle(10.0)
@@ -951,6 +992,11 @@ def print_table(rows, mach, args, out):
           % (r.metric, r.unit, fmt(r.values.get("portcullisd"), r.unit),
              fmt(r.values.get("openssh"), r.unit), ratio, tgt, r.met,
              r.note))
+    if FOREIGN and max(FOREIGN) > NOISY:
+        w("\nWARNING: processes foreign to the bench used up to %.2f cores "
+          "(median %.2f) during\nthe transfers (notes: 'others'); the "
+          "figures are not reliable: run on an idle machine.\n"
+          % (max(FOREIGN), statistics.median(FOREIGN)))
     met = sum(1 for r in rows if r.met == "met")
     tot = sum(1 for r in rows if r.target is not None)
     w("\ntargets met: %d of %d.  ratio = portcullisd / openssh; MB/s is "
@@ -1055,14 +1101,15 @@ def transfer_rows(group, label, cipher, res):
         if cs >= CLIENT_BOUND:
             notes.append("%s run client-bound (ssh %.0f%% of a core)"
                          % (n, 100 * cs))
-        share.append("%s %.2f/%.2f/%.1f" % (tag, med(n, "server_share"),
-                                            cs, med(n, "machine_cores_busy")))
+        share.append("%s %.2f/%.2f/%.2f/%.2f"
+                     % (tag, med(n, "server_share"), cs,
+                        med(n, "bench_share"), med(n, "others_share")))
     c = short_cipher(cipher)
     return [Row(group, "%s %s throughput" % (label, c), "MB/s", v("rate"),
                 T_THROUGHPUT, "; ".join(notes)),
             Row(group, "%s %s server CPU" % (label, c), "s/GiB",
                 v("server_per_gib"), T_CPU,
-                "cores server/client/machine: " + ", ".join(share)),
+                "cores server/client/bench/others: " + ", ".join(share)),
             Row(group, "%s %s client CPU" % (label, c), "s/GiB",
                 v("client_per_gib"), None, "the ssh client")]
 
@@ -1110,6 +1157,11 @@ def _run(args, tmp, out, user, check_time):
     bench = Bench(args, servers, Client(user.name, user_key), sink)
     rows = []
     mach = machine(args.portcullisd)
+    load = idle_check()
+    mach.append(("busy before", "%.2f cores over 1 s before the run" % load))
+    if load > NOISY:
+        log("warning: the machine is not idle (%.2f cores busy); the "
+            "figures will be noisy" % load)
     try:
         # Login latency.
         log("login latency: %d runs each, alternating" % args.login_runs)
