@@ -500,7 +500,7 @@ class BenchServer:
         self.proc = None
 
 
-# --- the client ---------------------------------------------------------------
+# --- the client -------------------------------------------------------------
 
 class Client:
     def __init__(self, user, key):
@@ -620,7 +620,7 @@ def send_stream(port, nbytes, timeout, zeros):
     return t0, t1
 
 
-# --- measurements -------------------------------------------------------------
+# --- measurements -----------------------------------------------------------
 
 class Transfer:
     """One transfer's figures."""
@@ -1079,7 +1079,7 @@ def write_chart(rows, mach, out):
     return png
 
 
-# --- main ---------------------------------------------------------------------
+# --- main -------------------------------------------------------------------
 
 def transfer_rows(group, label, cipher, res):
     """Throughput, server CPU/GiB and client CPU/GiB rows of one kind of
