@@ -1001,8 +1001,9 @@ def print_table(rows, mach, args, out):
     tot = sum(1 for r in rows if r.target is not None)
     w("\ntargets met: %d of %d.  ratio = portcullisd / openssh; MB/s is "
       "10^6 bytes/s;\nCPU is utime+stime of the server's tree except the "
-      "listener (reaped children included)\nand of the ssh client; "
-      "'client-bound' marks a run whose ssh client used >= %d%% of a core.\n"
+      "listener (reaped children included;\na session's remote cat "
+      "counts with the server) and of the ssh client; 'client-bound'\n"
+      "marks a run whose ssh client used >= %d%% of a core.\n"
       % (met, tot, int(CLIENT_BOUND * 100)))
     w("CSV: %s\nchart: %s\n" % (out / "results.csv",
                                 out / "results.png" if GNUPLOT else
