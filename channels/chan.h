@@ -81,6 +81,7 @@ enum chan_kind {
 	CHAN_KIND_FORWARDED_STREAMLOCAL, /* "forwarded-streamlocal@openssh.com" */
 	CHAN_KIND_AGENT,		/* "auth-agent@openssh.com", ours */
 	CHAN_KIND_X11,			/* "x11" (s. 6.3.2), ours */
+	CHAN_KIND_TUN,			/* "tun@openssh.com", from the peer */
 };
 
 /*
@@ -98,6 +99,8 @@ enum chan_kind {
  *     client asked), then string reserved
  *   x11 (s. 6.3.2): orig_host, orig_port
  *   auth-agent@openssh.com: nothing
+ *   tun@openssh.com (PROTOCOL 2.3): tun_mode, tun_unit; given to
+ *     direct_open like the direct kinds
  */
 struct chan_open_req {
 	enum chan_kind kind;
@@ -106,6 +109,10 @@ struct chan_open_req {
 	const char *orig_host;
 	uint32_t orig_port;
 	const char *path;
+	/* tun@openssh.com (PROTOCOL 2.3): uint32 tunnel mode (1
+	 * point-to-point, 2 ethernet), uint32 remote unit. */
+	uint32_t tun_mode;
+	uint32_t tun_unit;
 };
 
 /*

@@ -35,6 +35,7 @@ static const struct {
 	    CHAN_KIND_FORWARDED_STREAMLOCAL, 1 },
 	{ "auth-agent@openssh.com", CHAN_KIND_AGENT, 1 },
 	{ "x11", CHAN_KIND_X11, 1 },
+	{ "tun@openssh.com", CHAN_KIND_TUN, 0 },
 };
 #define CHAN_NTYPES	(sizeof(chan_types) / sizeof(chan_types[0]))
 
@@ -230,7 +231,23 @@ parse_direct_streamlocal(struct wbuf *m, struct chan_open_req *q, char **s1)
 	return wbuf_get_end(m);
 }
 
-/* direct-tcpip and direct-streamlocal, for backend->direct_open. */
+/*
+ * "tun@openssh.com" (OpenSSH PROTOCOL 2.3):
+ *   uint32    tunnel mode
+ *   uint32    remote unit number
+ */
+static int
+parse_tun(struct wbuf *m, struct chan_open_req *q)
+{
+	int r;
+
+	if ((r = wbuf_get_u32(m, &q->tun_mode)) != 0 ||
+	    (r = wbuf_get_u32(m, &q->tun_unit)) != 0)
+		return r;
+	return wbuf_get_end(m);
+}
+
+/* direct-tcpip, direct-streamlocal and tun, for backend->direct_open. */
 static int
 recv_direct_open(struct chan_conn *c, struct wbuf *m,
     const struct open_params *op)
@@ -247,6 +264,8 @@ recv_direct_open(struct chan_conn *c, struct wbuf *m,
 	 * parse error); so do we. */
 	if (op->kind == CHAN_KIND_DIRECT_TCPIP)
 		r = parse_direct_tcpip(m, &q, &s1, &s2);
+	else if (op->kind == CHAN_KIND_TUN)
+		r = parse_tun(m, &q);
 	else
 		r = parse_direct_streamlocal(m, &q, &s1);
 	if (r != 0) {

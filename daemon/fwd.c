@@ -468,6 +468,22 @@ direct_streamlocal(struct fwd *f, uint32_t id,
 	return 0;
 }
 
+/* tun@openssh.com (ssh -w): tun(4) devices are not implemented, so the
+ * policy refuses every one; the decision is logged like the others. */
+static uint32_t
+direct_tun(struct fwd *f, const struct chan_open_req *req, char **why)
+{
+	char what[128];
+
+	snprintf(what, sizeof(what), "tunnel mode %u to unit %u",
+	    req->tun_mode, req->tun_unit);
+	if (decide(f, POLICY_FWD_TUNNEL, NULL, 0, NULL, 0, what) == 0)
+		error("tunnel allowed, but tun devices are not implemented");
+	tell_client(f, "Server has rejected tunnel device forwarding");
+	*why = strdup("administratively prohibited");
+	return SSH2_OPEN_ADMINISTRATIVELY_PROHIBITED;
+}
+
 uint32_t
 fwd_direct_open(struct fwd *f, uint32_t id, const struct chan_open_req *req,
     char **why)
@@ -480,6 +496,8 @@ fwd_direct_open(struct fwd *f, uint32_t id, const struct chan_open_req *req,
 		return direct_tcp(f, id, req, why);
 	case CHAN_KIND_DIRECT_STREAMLOCAL:
 		return direct_streamlocal(f, id, req, why);
+	case CHAN_KIND_TUN:
+		return direct_tun(f, req, why);
 	default:
 		return SSH2_OPEN_ADMINISTRATIVELY_PROHIBITED;
 	}

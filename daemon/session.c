@@ -1040,6 +1040,21 @@ pump_in(struct sessions *s, struct sess *se)
 	return chan_recv_consume(s->cc, se->id, (size_t)n);
 }
 
+/* Whether se is still one of ours, without reading it: consuming the
+ * channel's input may end the channel and free the session (chan.h). */
+static int
+sess_alive(const struct sessions *s, const struct sess *se)
+{
+	size_t i;
+
+	for (i = 0; i < SESSION_MAX; i++) {
+		if (s->s[i] == se) {
+			return se != NULL && se->attached;
+		}
+	}
+	return 0;
+}
+
 int
 sessions_handle(struct sessions *s, const struct pollfd *pfd, size_t n)
 {
@@ -1056,7 +1071,7 @@ sessions_handle(struct sessions *s, const struct pollfd *pfd, size_t n)
 		}
 		/* A session may have ended during this loop. */
 		se = s->map[i].se;
-		if (se == NULL || find(s, se->id) != se) {
+		if (!sess_alive(s, se)) {
 			continue;
 		}
 		switch (s->map[i].role) {
@@ -1072,7 +1087,7 @@ sessions_handle(struct sessions *s, const struct pollfd *pfd, size_t n)
 			if ((pfd[i].revents & POLLOUT) != 0) {
 				r = pump_in(s, se);
 			}
-			if (r == 0 && (pfd[i].revents &
+			if (r == 0 && sess_alive(s, se) && (pfd[i].revents &
 			    (POLLIN | POLLHUP | POLLERR)) != 0) {
 				r = pump_out(s, se, ROLE_OUT);
 			}
@@ -1135,6 +1150,9 @@ sessions_flush(struct sessions *s)
 			if (len > 0 &&
 			    (r = chan_recv_consume(s->cc, se->id, len)) != 0) {
 				return r;
+			}
+			if (s->s[i] != se) {
+				continue;	/* the channel ended, freeing it */
 			}
 		}
 		if (se->pid > 0 && se->exited && se->out_eof &&
