@@ -562,7 +562,7 @@ client_alive(struct conn *c, uint64_t now, int *timeout)
 static int
 conn_loop(struct conn *c, const struct conn_settings *s)
 {
-	static uint8_t buf[CONN_READ_MAX];
+	uint8_t *rbuf;
 	uint64_t start = monotime_ms(), now, deadline;
 	static struct pollfd pfd[CONN_MAX_PFD];
 	size_t len, space, nsess = 0, nfwd = 0;
@@ -657,8 +657,15 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 			continue;
 		if (space == 0)
 			continue;
-		n = read(c->rfd, buf, space < sizeof(buf) ? space :
-		    sizeof(buf));
+		/* Straight into the transport's input: no copy on the way. */
+		if (space > CONN_READ_MAX)
+			space = CONN_READ_MAX;
+		if ((r = tp_input_reserve(c->t, space, &rbuf)) != 0)
+			return r;
+		n = read(c->rfd, rbuf, space);
+		if ((r = tp_input_commit(c->t, space, n > 0 ? (size_t)n :
+		    0)) != 0)
+			return r;
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN ||
 			    errno == EWOULDBLOCK)
@@ -679,13 +686,12 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 				    c->addr, c->port, stage(c));
 			return 0;
 		}
-		quickack(c->rfd);
+		/* Until authenticated, every round trip counts; after it our
+		 * answers carry the ACKs, and a bulk transfer should not pay
+		 * a system call per read. */
+		if (!userauth_done(c->ua))
+			quickack(c->rfd);
 		c->last_input = monotime_ms();
-		if ((r = tp_input(c->t, buf, (size_t)n)) != 0) {
-			error("input from %s port %d: %s", c->addr, c->port,
-			    pc_strerror(r));
-			return r;
-		}
 		if ((r = process_input(c)) != 0)
 			return r;
 	}
