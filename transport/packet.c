@@ -220,7 +220,7 @@ packet_write2(struct packet *pk, const uint8_t *head, size_t hlen,
 		memcpy(p + 5, head, hlen);
 	if (tlen > 0)
 		memcpy(p + 5 + hlen, tail, tlen);
-	rand_bytes(p + 5 + len, padlen);
+	rand_padding(p + 5 + len, padlen);
 
 	if (d->cipher == NULL) {
 		/* no encryption before the first NEWKEYS */
