@@ -661,7 +661,25 @@ recv_data(struct chan_conn *c, uint8_t type, struct channel *ch,
 		ch->local_consumed += (uint32_t)len;
 		return maybe_adjust(c, ch);
 	}
-	return wbuf_put(&ch->in, data, len);
+	/*
+	 * Nothing waiting before these bytes: offer them to the backend
+	 * first, so that data its descriptor can take at once is not
+	 * copied into the channel buffer and out again.
+	 */
+	if (wbuf_len(&ch->in) == 0 && c->b->data_in != NULL) {
+		size_t n = c->b->data_in(c->b->arg, id, data, len);
+
+		if (n > len) {
+			error("channel %u: backend took more than given", id);
+			return PC_ERR_INTERNAL;
+		}
+		data += n;
+		len -= n;
+		ch->local_consumed += (uint32_t)n;
+		if ((r = maybe_adjust(c, ch)) != 0)
+			return r;
+	}
+	return len == 0 ? 0 : wbuf_put(&ch->in, data, len);
 }
 
 /*

@@ -312,6 +312,18 @@ be_closed(void *arg, uint32_t id)
 		fwd_closed(c->fwd, id);
 }
 
+static size_t
+be_data_in(void *arg, uint32_t id, const uint8_t *p, size_t len)
+{
+	struct conn *c = arg;
+	const struct chan_backend *sb = route(c, id);
+
+	if (sb != NULL)
+		return sb->data_in != NULL ? sb->data_in(sb->arg, id, p, len) :
+		    0;
+	return c->fwd != NULL ? fwd_data_in(c->fwd, id, p, len) : 0;
+}
+
 static uint32_t
 be_direct_open(void *arg, uint32_t id, const struct chan_open_req *req,
     char **why)
@@ -446,6 +458,7 @@ sessions_start(struct conn *c)
 	c->be.direct_open = be_direct_open;
 	c->be.global_request = be_global_request;
 	c->be.open_result = be_open_result;
+	c->be.data_in = be_data_in;
 	if ((r = chan_conn_new(c->t, &c->be, &c->cc)) != 0)
 		return r;
 	sessions_set_chan(c->sess, c->cc);

@@ -1013,6 +1013,19 @@ fwd_peer_eof(struct fwd *f, uint32_t id)
 		(void)shutdown(s->fd, SHUT_WR);
 }
 
+size_t
+fwd_data_in(struct fwd *f, uint32_t id, const uint8_t *p, size_t len)
+{
+	struct fwd_sock *s = sock_get(f, id);
+	ssize_t n;
+
+	if (s == NULL || s->fd == -1 || s->connecting || !s->open || s->dead)
+		return 0;
+	n = write(s->fd, p, len);
+	/* Errors are left to sock_write, which sees them next time. */
+	return n > 0 ? (size_t)n : 0;
+}
+
 void
 fwd_closed(struct fwd *f, uint32_t id)
 {
