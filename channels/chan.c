@@ -93,6 +93,7 @@ chan_slot_forget(struct chan_conn *c, uint32_t id)
 
 	if (ch == NULL)
 		return;
+	c->in_total -= wbuf_len(&ch->in);
 	wbuf_clear(&ch->in);
 	if (ch->kind == CHAN_KIND_SESSION && c->nsessions > 0)
 		c->nsessions--;
@@ -217,10 +218,19 @@ chan_send_space(const struct chan_conn *c, uint32_t id)
 	 */
 	if (tp_in_kex(c->t))
 		return 0;
-	if (pend >= CHAN_SEND_BUFFER)
+	if (pend >= CHAN_SEND_BUFFER ||
+	    pend + c->in_total >= CHAN_MAX_BUFFERED)
 		return 0;
 	space = CHAN_SEND_BUFFER - pend;
+	if (space > CHAN_MAX_BUFFERED - pend - c->in_total)
+		space = CHAN_MAX_BUFFERED - pend - c->in_total;
 	return ch->remote_window < space ? ch->remote_window : space;
+}
+
+size_t
+chan_buffered(const struct chan_conn *c)
+{
+	return pending_output(c) + c->in_total;
 }
 
 /*
@@ -513,6 +523,14 @@ chan_recv_consume(struct chan_conn *c, uint32_t id, size_t n)
 		return PC_ERR_INVALID_ARGUMENT;
 	if ((r = wbuf_consume(&ch->in, n)) != 0)
 		return r;
+	c->in_total -= n;
+	/* A drained buffer that grew large gives its storage back: buffers
+	 * never shrink, and one channel after another filled to its window
+	 * would otherwise keep CHAN_WINDOW each. */
+	if (wbuf_len(&ch->in) == 0 && ch->in.alloc > CHAN_KEEP_BUFFER) {
+		wbuf_clear(&ch->in);
+		wbuf_init(&ch->in, CHAN_WINDOW);
+	}
 	/* n is at most what is buffered, itself at most CHAN_WINDOW. */
 	ch->local_consumed += (uint32_t)n;
 	if ((r = maybe_adjust(c, ch)) != 0)
@@ -679,7 +697,12 @@ recv_data(struct chan_conn *c, uint8_t type, struct channel *ch,
 		if ((r = maybe_adjust(c, ch)) != 0)
 			return r;
 	}
-	return len == 0 ? 0 : wbuf_put(&ch->in, data, len);
+	if (len == 0)
+		return 0;
+	if ((r = wbuf_put(&ch->in, data, len)) != 0)
+		return r;
+	c->in_total += len;
+	return 0;
 }
 
 /*

@@ -43,6 +43,16 @@
 #define CHAN_MAX_PACKET		(32u * 1024)		/* our max packet */
 #define CHAN_MAX_CHANNELS	1024	/* open at once, per connection */
 #define CHAN_SEND_BUFFER	(CHAN_WINDOW)	/* held while rekeying */
+/*
+ * The most a connection buffers in total: every channel's unconsumed
+ * input plus the transport's pending output.  At the cap the daemon
+ * stops reading the socket (chan_buffered) and its descriptors
+ * (chan_send_space is 0), so a peer that stops reading -- or keeps
+ * CHAN_MAX_CHANNELS windows full -- cannot grow it further.
+ */
+#define CHAN_MAX_BUFFERED	(16u * 1024 * 1024)
+/* A channel's input storage above this is released once drained. */
+#define CHAN_KEEP_BUFFER	(64u * 1024)
 
 /* A channel request, parsed (RFC 4254 s. 6, OpenSSH PROTOCOL).  Strings
  * are borrowed for the duration of the backend call. */
@@ -209,6 +219,9 @@ int	chan_recv(struct chan_conn *c, const uint8_t *msg, size_t len,
 size_t	chan_send_data(struct chan_conn *c, uint32_t id, int ext,
 	    const uint8_t *p, size_t len);
 size_t	chan_send_space(const struct chan_conn *c, uint32_t id);
+/* Bytes held for the connection: all channels' unconsumed input plus the
+ * transport's pending output (compare with CHAN_MAX_BUFFERED). */
+size_t	chan_buffered(const struct chan_conn *c);
 /* Data from the peer not yet consumed (borrowed until the next call).
  * Consuming the last of it may call backend->peer_eof and, if the peer's
  * CLOSE is in, send ours and call backend->closed: the channel may be

@@ -49,6 +49,8 @@ struct conn {
 	uint64_t last_input;	/* ms, for ClientAliveInterval */
 	uint64_t last_probe;
 	const struct conn_settings *s;
+	int startup_fd;		/* listener's pipe until authenticated */
+	int grace_exceeded;	/* LoginGraceTime ran out */
 };
 
 /* The write end of the self-pipe, for the SIGCHLD handler. */
@@ -477,6 +479,24 @@ sigchld_drain(struct conn *c)
 	return sessions_sigchld(c->sess);
 }
 
+/*
+ * Tell the listener the user is authenticated (OpenSSH's startup pipe):
+ * from now on this connection is not an unauthenticated startup, and its
+ * source is not penalised however it ends.
+ */
+static void
+startup_done(struct conn *c)
+{
+	char b = CONN_STARTUP_AUTHENTICATED;
+
+	if (c->startup_fd == -1)
+		return;
+	while (write(c->startup_fd, &b, 1) == -1 && errno == EINTR)
+		;
+	close(c->startup_fd);
+	c->startup_fd = -1;
+}
+
 /* Run everything the input allows; an error ends the connection. */
 static int
 process_input(struct conn *c)
@@ -512,9 +532,11 @@ process_input(struct conn *c)
 			disconnect(c, reason, why);
 			return r;
 		}
-		if (userauth_done(c->ua) && c->cc == NULL &&
-		    (r = sessions_start(c)) != 0)
-			return r;
+		if (userauth_done(c->ua) && c->cc == NULL) {
+			startup_done(c);
+			if ((r = sessions_start(c)) != 0)
+				return r;
+		}
 	}
 }
 
@@ -602,6 +624,7 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 				    "port %d", c->addr, c->port);
 				disconnect(c, SSH2_DISCONNECT_PROTOCOL_ERROR,
 				    "Timeout before authentication");
+				c->grace_exceeded = 1;
 				return PC_ERR_TIMEOUT;
 			}
 			timeout = (int)(deadline - now);
@@ -613,6 +636,13 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 			return r;
 		space = tp_input_space(c->t);
 		tp_output_ptr(c->t, &len);
+		/* The connection's total cap (chan.h): at it, the socket is
+		 * not read until the channels' consumers or the peer (by
+		 * reading our output) make room.  Before authentication the
+		 * transport's output is all there is. */
+		if ((c->cc != NULL ? chan_buffered(c->cc) : len) >=
+		    CHAN_MAX_BUFFERED)
+			space = 0;
 		pfd[0].fd = c->rfd;
 		pfd[0].events = space > 0 ? POLLIN : 0;
 		pfd[0].revents = 0;
@@ -713,6 +743,29 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 int
 conn_serve(int rfd, int wfd, const struct conn_settings *s)
 {
+	return conn_serve_startup(rfd, wfd, s, -1, NULL);
+}
+
+/* How it ended (see enum conn_end). */
+static enum conn_end
+conn_ending(const struct conn *c)
+{
+	if (c->ua != NULL && userauth_done(c->ua))
+		return CONN_END_AUTHENTICATED;
+	if (c->grace_exceeded)
+		return CONN_END_GRACE;
+	/* A failure counts every method but a first "none" (RFC 4252
+	 * s. 5.2), which only asks for the list: what OpenSSH calls an
+	 * attempt. */
+	if (c->ua != NULL && userauth_failures(c->ua) > 0)
+		return CONN_END_AUTHFAIL;
+	return CONN_END_NOAUTH;
+}
+
+int
+conn_serve_startup(int rfd, int wfd, const struct conn_settings *s,
+    int startup_fd, enum conn_end *end)
+{
 	const struct server_config *g;
 	char software[256];
 	struct tp_params tpp;
@@ -725,6 +778,7 @@ conn_serve(int rfd, int wfd, const struct conn_settings *s)
 	c.wfd = wfd;
 	c.s = s;
 	c.sigchld[0] = c.sigchld[1] = -1;
+	c.startup_fd = startup_fd;
 	conn_addresses(&c);
 	logit("Connection from %s port %d on %s port %d", c.addr, c.port,
 	    c.laddr, c.lport);
@@ -732,7 +786,7 @@ conn_serve(int rfd, int wfd, const struct conn_settings *s)
 	set_socket_options(rfd, g == NULL || g->tcp_keep_alive != 0);
 	if ((r = set_nonblock(rfd)) != 0 ||
 	    (wfd != rfd && (r = set_nonblock(wfd)) != 0))
-		return r;
+		goto out;
 
 	memset(&tpp, 0, sizeof(tpp));
 	tpp.role = TP_SERVER;
@@ -772,6 +826,10 @@ conn_serve(int rfd, int wfd, const struct conn_settings *s)
 	}
 	r = conn_loop(&c, s);
  out:
+	if (end != NULL)
+		*end = conn_ending(&c);
+	if (c.startup_fd != -1)
+		close(c.startup_fd);
 	/* The channels first: their closing calls into the sessions and
 	 * the forwarding. */
 	chan_conn_free(c.cc);

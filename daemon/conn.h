@@ -46,4 +46,29 @@ struct conn_settings {
  */
 int	conn_serve(int rfd, int wfd, const struct conn_settings *s) PC_WUR;
 
+/*
+ * How a connection ended, for the listener's PerSourcePenalties (the
+ * kinds of OpenSSH 9.8's srclimit_penalise).
+ */
+enum conn_end {
+	CONN_END_AUTHENTICATED = 0,	/* USERAUTH_SUCCESS was sent */
+	CONN_END_NOAUTH,	/* closed before any authentication attempt */
+	CONN_END_AUTHFAIL,	/* one or more attempts, none succeeded */
+	CONN_END_GRACE,		/* LoginGraceTime ran out */
+};
+
+/* The byte a connection writes on its startup pipe when the user is
+ * authenticated (it then closes the pipe): the listener stops counting
+ * it for MaxStartups and will not penalise its source. */
+#define CONN_STARTUP_AUTHENTICATED	'\001'
+
+/*
+ * conn_serve with the listener's startup pipe (write end, or -1): the
+ * byte above goes there at USERAUTH_SUCCESS and the descriptor is closed
+ * then (before any session process is forked).  *end (may be NULL) says
+ * how the connection ended.
+ */
+int	conn_serve_startup(int rfd, int wfd, const struct conn_settings *s,
+	    int startup_fd, enum conn_end *end) PC_WUR;
+
 #endif /* PC_CONN_H */

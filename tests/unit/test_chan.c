@@ -832,6 +832,48 @@ test_send_pending_bound(void **state)
 	free(buf);
 }
 
+/*
+ * The connection's total cap: CHAN_MAX_BUFFERED / CHAN_WINDOW channels
+ * with full windows reach it; then no channel takes data to send (the
+ * daemon stops reading its descriptors) and chan_buffered says the
+ * socket must wait.  Consuming one window makes room again.
+ */
+static void
+test_total_cap(void **state)
+{
+	struct env *e = *state;
+	uint32_t id[CHAN_MAX_BUFFERED / CHAN_WINDOW + 1];
+	size_t i, n = sizeof(id) / sizeof(id[0]), before;
+	struct wbuf v;
+
+	for (i = 0; i < n; i++)
+		id[i] = open_ok(e, 40 + (uint32_t)i, 0xffffffff,
+		    CHAN_MAX_PACKET);
+	pair_pump(&e->p);
+	client_reset(e);
+	before = chan_buffered(e->cc);
+	assert_true(chan_send_space(e->cc, id[n - 1]) > 0);
+	for (i = 0; i + 1 < n; i++) {
+		fill(e, id[i], CHAN_WINDOW, (uint8_t)i);
+		assert_int_equal(chan_buffered(e->cc),
+		    before + (i + 1) * (size_t)CHAN_WINDOW);
+	}
+	assert_true(chan_buffered(e->cc) >= CHAN_MAX_BUFFERED);
+	assert_int_equal(chan_send_space(e->cc, id[n - 1]), 0);
+	assert_int_equal(chan_send_data(e->cc, id[n - 1], 0,
+	    (const uint8_t *)"x", 1), 0);
+	/* One channel drained: its window's worth of room again. */
+	OK(chan_recv_consume(e->cc, id[0], CHAN_WINDOW));
+	next_msg(e, &v, SSH2_MSG_CHANNEL_WINDOW_ADJUST);
+	client_reset(e);
+	assert_int_equal(chan_buffered(e->cc),
+	    before + (n - 2) * (size_t)CHAN_WINDOW);
+	assert_true(chan_send_space(e->cc, id[n - 1]) > 0);
+	/* The drained channel takes a full window again. */
+	fill(e, id[0], CHAN_WINDOW, 0x5a);
+	assert_int_equal(chan_send_space(e->cc, id[n - 1]), 0);
+}
+
 /* No data is taken while the transport holds output for a rekey. */
 static void
 test_send_during_rekey(void **state)
@@ -1592,6 +1634,7 @@ main(void)
 		T(test_send_window),
 		T(test_send_big_packets),
 		T(test_send_pending_bound),
+		T(test_total_cap),
 		T(test_send_during_rekey),
 		T(test_send_window_overflow),
 		T(test_send_stderr),
