@@ -19,6 +19,9 @@
 #include "ssh2.h"
 
 #define CHAN_DEBUG_MAX		1024	/* bytes of a DEBUG message */
+/* CHANNEL_DATA / EXTENDED_DATA before the data: type, recipient,
+ * [data type code], data length. */
+#define CHAN_DATA_HEADER	(1 + 4 + 4 + 4)
 
 int
 chan_conn_new(struct tp *t, const struct chan_backend *backend,
@@ -251,15 +254,23 @@ chan_send_data(struct chan_conn *c, uint32_t id, int ext, const uint8_t *p,
 	if (len > space)
 		len = space;
 	while (total < len) {
+		uint8_t head[CHAN_DATA_HEADER];
+		size_t hlen = 0;
+
 		n = len - total < maxp ? len - total : maxp;
-		wbuf_reset(&c->msg);
-		if (wbuf_put_u8(&c->msg, ext ? SSH2_MSG_CHANNEL_EXTENDED_DATA :
-		    SSH2_MSG_CHANNEL_DATA) != 0 ||
-		    wbuf_put_u32(&c->msg, ch->remote_id) != 0 ||
-		    (ext && wbuf_put_u32(&c->msg,
-		    SSH2_EXTENDED_DATA_STDERR) != 0) ||
-		    wbuf_put_string(&c->msg, p + total, n) != 0 ||
-		    tp_send_wbuf(c->t, &c->msg) != 0)
+		/* The header here, the data framed straight from p: no copy
+		 * of the data before the one into the packet. */
+		head[hlen++] = ext ? SSH2_MSG_CHANNEL_EXTENDED_DATA :
+		    SSH2_MSG_CHANNEL_DATA;
+		pc_put_u32(head + hlen, ch->remote_id);
+		hlen += 4;
+		if (ext) {
+			pc_put_u32(head + hlen, SSH2_EXTENDED_DATA_STDERR);
+			hlen += 4;
+		}
+		pc_put_u32(head + hlen, (uint32_t)n);
+		hlen += 4;
+		if (tp_send2(c->t, head, hlen, p + total, n) != 0)
 			break;
 		ch->remote_window -= (uint32_t)n;
 		total += n;
@@ -668,6 +679,26 @@ recv_data(struct chan_conn *c, uint8_t type, struct channel *ch,
 		ch->local_consumed += (uint32_t)len;
 		return maybe_adjust(c, ch);
 	}
+	/*
+	 * Nothing waiting before these bytes: offer them to the backend
+	 * first, so that data its descriptor can take at once is not
+	 * copied into the channel buffer and out again.
+	 */
+	if (wbuf_len(&ch->in) == 0 && c->b->data_in != NULL) {
+		size_t n = c->b->data_in(c->b->arg, id, data, len);
+
+		if (n > len) {
+			error("channel %u: backend took more than given", id);
+			return PC_ERR_INTERNAL;
+		}
+		data += n;
+		len -= n;
+		ch->local_consumed += (uint32_t)n;
+		if ((r = maybe_adjust(c, ch)) != 0)
+			return r;
+	}
+	if (len == 0)
+		return 0;
 	if ((r = wbuf_put(&ch->in, data, len)) != 0)
 		return r;
 	c->in_total += len;

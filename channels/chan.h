@@ -190,6 +190,15 @@ struct chan_backend {
 	/* The peer answered a chan_open: ok 1 (confirmed, data may flow),
 	 * or 0 (refused; closed() follows). */
 	void (*open_result)(void *arg, uint32_t id, int ok);
+	/*
+	 * Optional: the peer's data for a channel whose input buffer is
+	 * empty, before it is buffered.  Return how many bytes were taken
+	 * (written to the descriptor at once: 0 to len); the rest is
+	 * buffered for chan_recv_ptr as usual.  Must not call back into the
+	 * channel layer.
+	 */
+	size_t (*data_in)(void *arg, uint32_t id, const uint8_t *p,
+	    size_t len);
 };
 
 struct chan_conn;

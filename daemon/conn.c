@@ -314,6 +314,18 @@ be_closed(void *arg, uint32_t id)
 		fwd_closed(c->fwd, id);
 }
 
+static size_t
+be_data_in(void *arg, uint32_t id, const uint8_t *p, size_t len)
+{
+	struct conn *c = arg;
+	const struct chan_backend *sb = route(c, id);
+
+	if (sb != NULL)
+		return sb->data_in != NULL ? sb->data_in(sb->arg, id, p, len) :
+		    0;
+	return c->fwd != NULL ? fwd_data_in(c->fwd, id, p, len) : 0;
+}
+
 static uint32_t
 be_direct_open(void *arg, uint32_t id, const struct chan_open_req *req,
     char **why)
@@ -448,6 +460,7 @@ sessions_start(struct conn *c)
 	c->be.direct_open = be_direct_open;
 	c->be.global_request = be_global_request;
 	c->be.open_result = be_open_result;
+	c->be.data_in = be_data_in;
 	if ((r = chan_conn_new(c->t, &c->be, &c->cc)) != 0)
 		return r;
 	sessions_set_chan(c->sess, c->cc);
@@ -584,7 +597,7 @@ client_alive(struct conn *c, uint64_t now, int *timeout)
 static int
 conn_loop(struct conn *c, const struct conn_settings *s)
 {
-	static uint8_t buf[CONN_READ_MAX];
+	uint8_t *rbuf;
 	uint64_t start = monotime_ms(), now, deadline;
 	static struct pollfd pfd[CONN_MAX_PFD];
 	size_t len, space, nsess = 0, nfwd = 0;
@@ -687,8 +700,15 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 			continue;
 		if (space == 0)
 			continue;
-		n = read(c->rfd, buf, space < sizeof(buf) ? space :
-		    sizeof(buf));
+		/* Straight into the transport's input: no copy on the way. */
+		if (space > CONN_READ_MAX)
+			space = CONN_READ_MAX;
+		if ((r = tp_input_reserve(c->t, space, &rbuf)) != 0)
+			return r;
+		n = read(c->rfd, rbuf, space);
+		if ((r = tp_input_commit(c->t, space, n > 0 ? (size_t)n :
+		    0)) != 0)
+			return r;
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN ||
 			    errno == EWOULDBLOCK)
@@ -709,13 +729,12 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 				    c->addr, c->port, stage(c));
 			return 0;
 		}
-		quickack(c->rfd);
+		/* Until authenticated, every round trip counts; after it our
+		 * answers carry the ACKs, and a bulk transfer should not pay
+		 * a system call per read. */
+		if (!userauth_done(c->ua))
+			quickack(c->rfd);
 		c->last_input = monotime_ms();
-		if ((r = tp_input(c->t, buf, (size_t)n)) != 0) {
-			error("input from %s port %d: %s", c->addr, c->port,
-			    pc_strerror(r));
-			return r;
-		}
 		if ((r = process_input(c)) != 0)
 			return r;
 	}

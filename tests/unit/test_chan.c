@@ -414,6 +414,54 @@ test_data_in_order(void **state)
 	no_more_msgs(e);
 }
 
+/*
+ * data_in: offered only while nothing is buffered; what it takes is not
+ * buffered and counts as consumed for the window; the rest is buffered
+ * in order, and while anything is buffered later data queues behind it.
+ */
+static void
+test_data_write_through(void **state)
+{
+	struct env *e = *state;
+	const uint8_t *p;
+	size_t len;
+	uint32_t id = open_ok(e, 10, 1000, 1000);
+
+	e->b.data_in = be_data_in;
+	e->data_take = 3;
+	OK(send_data(e, id, "abcdef", 6));
+	assert_int_equal(e->ndata_in, 1);
+	assert_int_equal(e->ntaken, 3);
+	assert_memory_equal(e->taken, "abc", 3);
+	p = chan_recv_ptr(e->cc, id, &len);
+	assert_int_equal(len, 3);
+	assert_memory_equal(p, "def", 3);
+	/* Something is buffered: the next data is not offered. */
+	OK(send_data(e, id, "gh", 2));
+	assert_int_equal(e->ndata_in, 1);
+	p = chan_recv_ptr(e->cc, id, &len);
+	assert_int_equal(len, 5);
+	assert_memory_equal(p, "defgh", 5);
+	OK(chan_recv_consume(e->cc, id, 5));
+	/* Empty again: offered, all taken, nothing buffered. */
+	e->data_take = 100;
+	OK(send_data(e, id, "ijk", 3));
+	assert_int_equal(e->ndata_in, 2);
+	(void)chan_recv_ptr(e->cc, id, &len);
+	assert_int_equal(len, 0);
+	assert_memory_equal(e->taken, "abcijk", 6);
+	no_more_msgs(e);
+	/* Taken bytes re-open the window like consumed ones: half of it
+	 * taken by data_in gives the WINDOW_ADJUST. */
+	e->data_take = SIZE_MAX;
+	e->ntaken = 0;
+	fill(e, id, CHAN_WINDOW / 2 - 11 - 1, 0);
+	no_more_msgs(e);
+	fill(e, id, 1, 0);
+	expect_window_adjust(e, 10, CHAN_WINDOW / 2);
+	e->b.data_in = NULL;
+}
+
 /* WINDOW_ADJUST exactly when half the window is consumed, for that much;
  * the peer may then send exactly the window again. */
 static void
@@ -1570,6 +1618,7 @@ main(void)
 		T(test_req_unknown),
 		T(test_req_malformed),
 		T(test_data_in_order),
+		T(test_data_write_through),
 		T(test_window_adjust),
 		T(test_window_adjust_sum),
 		T(test_data_beyond_window),
