@@ -33,6 +33,8 @@ FUZZ_FLAGS = -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g \
 	-DPC_FUZZING
 FUZZ_SECONDS ?= 5
+PYTHON ?= /usr/bin/python3
+BENCH_ARGS ?=
 
 MODULES = lib crypto transport auth channels policy
 CORE_SRCS = $(sort $(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
@@ -55,7 +57,7 @@ FUZZ_BINS = $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz-bin/%)
 PROGS = portcullisd portcullis-keygen
 
 .PHONY: all deps deps-check run check check-unit test-bins san-test-bins \
-	fuzz-bins fuzz bench install clean distclean ct-check
+	fuzz-bins fuzz bench bench-quick install clean distclean ct-check
 all: $(PROGS)
 
 deps:
@@ -162,12 +164,22 @@ san-test-bins: $(SAN_TEST_BINS)
 fuzz-bins: $(FUZZ_BINS)
 
 # Benchmarks: one core, in process, bounded in time (tests/bench/).
+# The test helpers' objects are kept, or every make bench relinks kex_bench.
+.SECONDARY: $(TEST_HELPERS:%.c=$(OBJ)/%.o)
 build/bench/%: tests/bench/%.c $(TEST_HELPERS:%.c=$(OBJ)/%.o) $(DAEMON_OBJS) build/libcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) \
 		$(LIBS_CONF)
+# Then Portcullis against OpenSSH's sshd side by side (tests/bench/sshbench.py:
+# login latency, throughput, CPU per GiB, idle memory); table on stdout,
+# build/bench/results.csv and results.png.  make bench BENCH_ARGS=--quick
+# for a smoke run; BENCH_ARGS=--help lists the options.
 bench: all $(BENCH_SRCS:tests/bench/%.c=build/bench/%)
+	@build-aux/deps.sh bench
 	@build/bench/kex_bench
+	@$(PYTHON) tests/bench/sshbench.py $(BENCH_ARGS)
+bench-quick:
+	@$(MAKE) --no-print-directory bench BENCH_ARGS="--quick $(BENCH_ARGS)"
 
 # Run every fuzz target for FUZZ_SECONDS each (make fuzz FUZZ_SECONDS=600).
 fuzz: fuzz-bins

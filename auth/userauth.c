@@ -971,8 +971,17 @@ recv_userauth_request(struct userauth *ua, struct wbuf *m, uint32_t *reason)
 	if ((r = set_user(ua, user, ulen, service, reason)) != 0 ||
 	    (r = send_banner(ua)) != 0)
 		goto out;
-	if (ua->attempts < UINT_MAX)
-		ua->attempts++;
+	/* Requests that are not failures (publickey queries answered with
+	 * PK_OK) are capped too, as OpenSSH's auth2.c caps all of them. */
+	if (++ua->attempts > USERAUTH_MAX_REQUESTS) {
+		error("maximum authentication attempts exceeded for %s%s "
+		    "from %s port %d ssh2", invalid_tag(ua), ua->user,
+		    ua->p.peer->addr, ua->p.peer->port);
+		ua->last_error = "Too many authentication failures";
+		*reason = SSH2_DISCONNECT_PROTOCOL_ERROR;
+		r = PC_ERR_AUTH_FAILED;
+		goto out;
+	}
 	if (strcmp(method, "none") == 0) {
 		/* RFC 4252 s. 5.2: lists the methods; never an attempt. */
 		r = wbuf_get_end(m);

@@ -23,6 +23,9 @@
 #define USERAUTH_MAX_USER	256	/* longest user name accepted */
 #define USERAUTH_MAX_LISTS	32	/* AuthenticationMethods lists */
 #define USERAUTH_MAX_STEPS	16	/* methods in one list */
+/* USERAUTH_REQUESTs per connection, whatever their outcome (OpenSSH's
+ * auth2.c: 1024); past it the connection ends. */
+#define USERAUTH_MAX_REQUESTS	1024
 
 struct userauth_params {
 	const struct auth_backend *backend;	/* borrowed */

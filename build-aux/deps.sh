@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install the Debian packages Portcullis needs, saying what it installs.
 #   deps.sh build   what `make` needs
-#   deps.sh check   what `make check` and `make bench` need as well
+#   deps.sh check   what `make check` needs as well
+#   deps.sh bench   what `make bench` needs as well (tests/bench/sshbench.py)
 # Only missing packages are installed; nothing happens when all are present.
 set -eu
 
@@ -12,11 +13,15 @@ libssl-dev libpam0g-dev libwrap0-dev openssh-sftp-server netbase"
 check_pkgs="libcmocka-dev clang openssh-client openssh-server python3
 python3-pytest python3-paramiko python3-asyncssh dropbear-bin putty-tools
 socat procps iproute2 libpam-wrapper libnss-wrapper fail2ban valgrind xauth"
+# The comparison with OpenSSH's sshd: both servers, OpenSSH's client, and
+# gnuplot for the chart; passwd for useradd/userdel when run as root.
+bench_pkgs="python3 openssh-client openssh-server gnuplot-nox passwd"
 
 case "${1:-build}" in
 build) want="$build_pkgs" ;;
 check) want="$build_pkgs $check_pkgs" ;;
-*) echo "usage: $0 build|check" >&2; exit 2 ;;
+bench) want="$build_pkgs $bench_pkgs" ;;
+*) echo "usage: $0 build|check|bench" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -19,6 +19,9 @@
 #include "ssh2.h"
 
 #define CHAN_DEBUG_MAX		1024	/* bytes of a DEBUG message */
+/* CHANNEL_DATA / EXTENDED_DATA before the data: type, recipient,
+ * [data type code], data length. */
+#define CHAN_DATA_HEADER	(1 + 4 + 4 + 4)
 
 int
 chan_conn_new(struct tp *t, const struct chan_backend *backend,
@@ -90,6 +93,7 @@ chan_slot_forget(struct chan_conn *c, uint32_t id)
 
 	if (ch == NULL)
 		return;
+	c->in_total -= wbuf_len(&ch->in);
 	wbuf_clear(&ch->in);
 	if (ch->kind == CHAN_KIND_SESSION && c->nsessions > 0)
 		c->nsessions--;
@@ -214,10 +218,19 @@ chan_send_space(const struct chan_conn *c, uint32_t id)
 	 */
 	if (tp_in_kex(c->t))
 		return 0;
-	if (pend >= CHAN_SEND_BUFFER)
+	if (pend >= CHAN_SEND_BUFFER ||
+	    pend + c->in_total >= CHAN_MAX_BUFFERED)
 		return 0;
 	space = CHAN_SEND_BUFFER - pend;
+	if (space > CHAN_MAX_BUFFERED - pend - c->in_total)
+		space = CHAN_MAX_BUFFERED - pend - c->in_total;
 	return ch->remote_window < space ? ch->remote_window : space;
+}
+
+size_t
+chan_buffered(const struct chan_conn *c)
+{
+	return pending_output(c) + c->in_total;
 }
 
 /*
@@ -241,15 +254,23 @@ chan_send_data(struct chan_conn *c, uint32_t id, int ext, const uint8_t *p,
 	if (len > space)
 		len = space;
 	while (total < len) {
+		uint8_t head[CHAN_DATA_HEADER];
+		size_t hlen = 0;
+
 		n = len - total < maxp ? len - total : maxp;
-		wbuf_reset(&c->msg);
-		if (wbuf_put_u8(&c->msg, ext ? SSH2_MSG_CHANNEL_EXTENDED_DATA :
-		    SSH2_MSG_CHANNEL_DATA) != 0 ||
-		    wbuf_put_u32(&c->msg, ch->remote_id) != 0 ||
-		    (ext && wbuf_put_u32(&c->msg,
-		    SSH2_EXTENDED_DATA_STDERR) != 0) ||
-		    wbuf_put_string(&c->msg, p + total, n) != 0 ||
-		    tp_send_wbuf(c->t, &c->msg) != 0)
+		/* The header here, the data framed straight from p: no copy
+		 * of the data before the one into the packet. */
+		head[hlen++] = ext ? SSH2_MSG_CHANNEL_EXTENDED_DATA :
+		    SSH2_MSG_CHANNEL_DATA;
+		pc_put_u32(head + hlen, ch->remote_id);
+		hlen += 4;
+		if (ext) {
+			pc_put_u32(head + hlen, SSH2_EXTENDED_DATA_STDERR);
+			hlen += 4;
+		}
+		pc_put_u32(head + hlen, (uint32_t)n);
+		hlen += 4;
+		if (tp_send2(c->t, head, hlen, p + total, n) != 0)
 			break;
 		ch->remote_window -= (uint32_t)n;
 		total += n;
@@ -502,6 +523,14 @@ chan_recv_consume(struct chan_conn *c, uint32_t id, size_t n)
 		return PC_ERR_INVALID_ARGUMENT;
 	if ((r = wbuf_consume(&ch->in, n)) != 0)
 		return r;
+	c->in_total -= n;
+	/* A drained buffer that grew large gives its storage back: buffers
+	 * never shrink, and one channel after another filled to its window
+	 * would otherwise keep CHAN_WINDOW each. */
+	if (wbuf_len(&ch->in) == 0 && ch->in.alloc > CHAN_KEEP_BUFFER) {
+		wbuf_clear(&ch->in);
+		wbuf_init(&ch->in, CHAN_WINDOW);
+	}
 	/* n is at most what is buffered, itself at most CHAN_WINDOW. */
 	ch->local_consumed += (uint32_t)n;
 	if ((r = maybe_adjust(c, ch)) != 0)
@@ -650,7 +679,30 @@ recv_data(struct chan_conn *c, uint8_t type, struct channel *ch,
 		ch->local_consumed += (uint32_t)len;
 		return maybe_adjust(c, ch);
 	}
-	return wbuf_put(&ch->in, data, len);
+	/*
+	 * Nothing waiting before these bytes: offer them to the backend
+	 * first, so that data its descriptor can take at once is not
+	 * copied into the channel buffer and out again.
+	 */
+	if (wbuf_len(&ch->in) == 0 && c->b->data_in != NULL) {
+		size_t n = c->b->data_in(c->b->arg, id, data, len);
+
+		if (n > len) {
+			error("channel %u: backend took more than given", id);
+			return PC_ERR_INTERNAL;
+		}
+		data += n;
+		len -= n;
+		ch->local_consumed += (uint32_t)n;
+		if ((r = maybe_adjust(c, ch)) != 0)
+			return r;
+	}
+	if (len == 0)
+		return 0;
+	if ((r = wbuf_put(&ch->in, data, len)) != 0)
+		return r;
+	c->in_total += len;
+	return 0;
 }
 
 /*

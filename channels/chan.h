@@ -43,6 +43,16 @@
 #define CHAN_MAX_PACKET		(32u * 1024)		/* our max packet */
 #define CHAN_MAX_CHANNELS	1024	/* open at once, per connection */
 #define CHAN_SEND_BUFFER	(CHAN_WINDOW)	/* held while rekeying */
+/*
+ * The most a connection buffers in total: every channel's unconsumed
+ * input plus the transport's pending output.  At the cap the daemon
+ * stops reading the socket (chan_buffered) and its descriptors
+ * (chan_send_space is 0), so a peer that stops reading -- or keeps
+ * CHAN_MAX_CHANNELS windows full -- cannot grow it further.
+ */
+#define CHAN_MAX_BUFFERED	(16u * 1024 * 1024)
+/* A channel's input storage above this is released once drained. */
+#define CHAN_KEEP_BUFFER	(64u * 1024)
 
 /* A channel request, parsed (RFC 4254 s. 6, OpenSSH PROTOCOL).  Strings
  * are borrowed for the duration of the backend call. */
@@ -180,6 +190,15 @@ struct chan_backend {
 	/* The peer answered a chan_open: ok 1 (confirmed, data may flow),
 	 * or 0 (refused; closed() follows). */
 	void (*open_result)(void *arg, uint32_t id, int ok);
+	/*
+	 * Optional: the peer's data for a channel whose input buffer is
+	 * empty, before it is buffered.  Return how many bytes were taken
+	 * (written to the descriptor at once: 0 to len); the rest is
+	 * buffered for chan_recv_ptr as usual.  Must not call back into the
+	 * channel layer.
+	 */
+	size_t (*data_in)(void *arg, uint32_t id, const uint8_t *p,
+	    size_t len);
 };
 
 struct chan_conn;
@@ -200,6 +219,9 @@ int	chan_recv(struct chan_conn *c, const uint8_t *msg, size_t len,
 size_t	chan_send_data(struct chan_conn *c, uint32_t id, int ext,
 	    const uint8_t *p, size_t len);
 size_t	chan_send_space(const struct chan_conn *c, uint32_t id);
+/* Bytes held for the connection: all channels' unconsumed input plus the
+ * transport's pending output (compare with CHAN_MAX_BUFFERED). */
+size_t	chan_buffered(const struct chan_conn *c);
 /* Data from the peer not yet consumed (borrowed until the next call).
  * Consuming the last of it may call backend->peer_eof and, if the peer's
  * CLOSE is in, send ours and call backend->closed: the channel may be

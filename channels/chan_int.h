@@ -54,6 +54,7 @@ struct chan_conn {
 	unsigned max_sessions;
 	int no_more_sessions;
 	unsigned alive_pending;		/* probes without a reply */
+	size_t in_total;		/* input buffered, all channels */
 	struct wbuf msg;		/* the message being built */
 };
 

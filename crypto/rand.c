@@ -1,11 +1,33 @@
 /* Random numbers from libsodium (see rand.h). */
+#include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <sodium.h>
 
 #include "rand.h"
+
+/*
+ * Packet padding (RFC 4253 s. 6) wants random bytes for every packet; a
+ * getrandom(2) call each time costs more than framing the packet.  So
+ * padding comes from a pool refilled from randombytes_buf a few KiB at a
+ * time.  A forked child must not reuse its parent's pool (two processes
+ * would pad alike): pthread_atfork empties it in the child.
+ */
+#define RAND_POOL	4096
+
+static uint8_t rand_pool[RAND_POOL];
+static size_t rand_pool_avail;
+static int rand_atfork_done;
+
+static void
+rand_pool_forget(void)
+{
+	sodium_memzero(rand_pool, sizeof(rand_pool));
+	rand_pool_avail = 0;
+}
 
 int
 crypto_lib_init(void)
@@ -25,7 +47,38 @@ crypto_lib_init(void)
 	    RAND_priv_bytes(warm, sizeof(warm)) != 1)
 		return PC_ERR_LIBCRYPTO;
 	OPENSSL_cleanse(warm, sizeof(warm));
+	if (!rand_atfork_done) {
+		if (pthread_atfork(NULL, NULL, rand_pool_forget) != 0)
+			return PC_ERR_SYSTEM;
+		rand_atfork_done = 1;
+	}
 	return 0;
+}
+
+void
+rand_padding(void *p, size_t len)
+{
+	uint8_t *d = p;
+	size_t n;
+
+	/* Without the fork hook the pool is not safe to keep. */
+	if (!rand_atfork_done || len > RAND_POOL) {
+		randombytes_buf(p, len);
+		return;
+	}
+	while (len > 0) {
+		if (rand_pool_avail == 0) {
+			randombytes_buf(rand_pool, sizeof(rand_pool));
+			rand_pool_avail = sizeof(rand_pool);
+		}
+		n = len < rand_pool_avail ? len : rand_pool_avail;
+		/* Take from the end, wiping what is handed out. */
+		memcpy(d, rand_pool + rand_pool_avail - n, n);
+		sodium_memzero(rand_pool + rand_pool_avail - n, n);
+		rand_pool_avail -= n;
+		d += n;
+		len -= n;
+	}
 }
 
 void

@@ -58,6 +58,7 @@ struct conn {
 	uint64_t last_input;	/* ms, for ClientAliveInterval */
 	uint64_t last_probe;
 	const struct conn_settings *s;
+	int grace_exceeded;	/* LoginGraceTime ran out */
 };
 
 /* The write end of the self-pipe, for the SIGCHLD handler. */
@@ -337,6 +338,18 @@ be_closed(void *arg, uint32_t id)
 		fwd_closed(c->fwd, id);
 }
 
+static size_t
+be_data_in(void *arg, uint32_t id, const uint8_t *p, size_t len)
+{
+	struct conn *c = arg;
+	const struct chan_backend *sb = route(c, id);
+
+	if (sb != NULL)
+		return sb->data_in != NULL ? sb->data_in(sb->arg, id, p, len) :
+		    0;
+	return c->fwd != NULL ? fwd_data_in(c->fwd, id, p, len) : 0;
+}
+
 static uint32_t
 be_direct_open(void *arg, uint32_t id, const struct chan_open_req *req,
     char **why)
@@ -470,6 +483,7 @@ sessions_start(struct conn *c)
 	c->be.direct_open = be_direct_open;
 	c->be.global_request = be_global_request;
 	c->be.open_result = be_open_result;
+	c->be.data_in = be_data_in;
 	if ((r = chan_conn_new(c->t, &c->be, &c->cc)) != 0)
 		return r;
 	sessions_set_chan(c->sess, c->cc);
@@ -638,7 +652,7 @@ client_alive(struct conn *c, uint64_t now, int *timeout)
 static int
 conn_loop(struct conn *c, const struct conn_settings *s)
 {
-	static uint8_t buf[CONN_READ_MAX];
+	uint8_t *rbuf;
 	uint64_t start = monotime_ms(), now, deadline;
 	static struct pollfd pfd[CONN_MAX_PFD];
 	size_t len, space, nsess = 0, nfwd = 0;
@@ -665,6 +679,7 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 				    "port %d", c->pi->addr, c->pi->port);
 				disconnect(c, SSH2_DISCONNECT_PROTOCOL_ERROR,
 				    "Timeout before authentication");
+				c->grace_exceeded = 1;
 				return PC_ERR_TIMEOUT;
 			}
 			timeout = (int)(deadline - now);
@@ -676,6 +691,13 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 			return r;
 		space = tp_input_space(c->t);
 		tp_output_ptr(c->t, &len);
+		/* The connection's total cap (chan.h): at it, the socket is
+		 * not read until the channels' consumers or the peer (by
+		 * reading our output) make room.  Before authentication the
+		 * transport's output is all there is. */
+		if ((c->cc != NULL ? chan_buffered(c->cc) : len) >=
+		    CHAN_MAX_BUFFERED)
+			space = 0;
 		pfd[0].fd = c->rfd;
 		pfd[0].events = space > 0 ? POLLIN : 0;
 		pfd[0].revents = 0;
@@ -733,8 +755,15 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 			continue;
 		if (space == 0)
 			continue;
-		n = read(c->rfd, buf, space < sizeof(buf) ? space :
-		    sizeof(buf));
+		/* Straight into the transport's input: no copy on the way. */
+		if (space > CONN_READ_MAX)
+			space = CONN_READ_MAX;
+		if ((r = tp_input_reserve(c->t, space, &rbuf)) != 0)
+			return r;
+		n = read(c->rfd, rbuf, space);
+		if ((r = tp_input_commit(c->t, space, n > 0 ? (size_t)n :
+		    0)) != 0)
+			return r;
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN ||
 			    errno == EWOULDBLOCK)
@@ -756,19 +785,16 @@ conn_loop(struct conn *c, const struct conn_settings *s)
 				    c->pi->addr, c->pi->port, stage(c));
 			return 0;
 		}
-		/* Not in the sandbox, which allows no setsockopt. */
-		if (c->ho == NULL)
+		/* Until authenticated, every round trip counts; after it our
+		 * answers carry the ACKs, and a bulk transfer should not pay
+		 * a system call per read. */
+		if (!c->authenticated)
 			quickack(c->rfd);
 #ifdef PC_TEST_HOOKS
 		if (s->test_forbidden_syscall)
 			(void)getppid();	/* not in the allow-list */
 #endif
 		c->last_input = monotime_ms();
-		if ((r = tp_input(c->t, buf, (size_t)n)) != 0) {
-			error("input from %s port %d: %s", c->pi->addr,
-			    c->pi->port, pc_strerror(r));
-			return r;
-		}
 		if ((r = process_input(c)) != 0 || c->handed_off)
 			return r;
 	}
@@ -833,10 +859,26 @@ conn_init(struct conn *c, int rfd, int wfd, const struct conn_settings *s,
 	conn_auth_peer(pi, &c->peer);
 }
 
+/* How it ended (see enum conn_end). */
+static enum conn_end
+conn_ending(const struct conn *c)
+{
+	if (c->authenticated)
+		return CONN_END_AUTHENTICATED;
+	if (c->grace_exceeded)
+		return CONN_END_GRACE;
+	/* A failure counts every method but a first "none" (RFC 4252
+	 * s. 5.2), which only asks for the list: what OpenSSH calls an
+	 * attempt. */
+	if (c->ua != NULL && userauth_failures(c->ua) > 0)
+		return CONN_END_AUTHFAIL;
+	return CONN_END_NOAUTH;
+}
+
 int
 conn_preauth(int rfd, int wfd, const struct conn_settings *s,
     const struct conn_peerinfo *pi, const struct conn_handoff *ho,
-    int *handed_off)
+    int *handed_off, enum conn_end *end)
 {
 	char software[256];
 	struct tp_params tpp;
@@ -860,6 +902,7 @@ conn_preauth(int rfd, int wfd, const struct conn_settings *s,
 	r = conn_loop(&c, s);
 	*handed_off = c.handed_off;
  out:
+	*end = conn_ending(&c);
 	userauth_free(c.ua);
 	tp_free(c.t);
 	wbuf_clear(&c.held);

@@ -98,14 +98,31 @@ struct conn_handoff {
 };
 
 /*
+ * How a connection ended, for the listener's PerSourcePenalties (the
+ * kinds of OpenSSH 9.8's srclimit_penalise).
+ */
+enum conn_end {
+	CONN_END_AUTHENTICATED = 0,	/* USERAUTH_SUCCESS was sent */
+	CONN_END_NOAUTH,	/* closed before any authentication attempt */
+	CONN_END_AUTHFAIL,	/* one or more attempts, none succeeded */
+	CONN_END_GRACE,		/* LoginGraceTime ran out */
+	CONN_END_CRASH,		/* the network process crashed (monitor) */
+};
+
+/* The byte the monitor writes on the listener's startup pipe when the
+ * user is authenticated (it then closes the pipe): the listener stops
+ * counting it for MaxStartups and will not penalise its source. */
+#define CONN_STARTUP_AUTHENTICATED	'\001'
+
+/*
  * The network process: serve rfd/wfd (the same socket, or stdin and
  * stdout in inetd mode) until authentication ends and ho->done has run
- * (*handed_off 1), or the connection ends.  0 for an orderly end, else
- * the error that ended it (already logged).
+ * (*handed_off 1), or the connection ends; *end says how.  0 for an
+ * orderly end, else the error that ended it (already logged).
  */
 int	conn_preauth(int rfd, int wfd, const struct conn_settings *s,
 	    const struct conn_peerinfo *pi, const struct conn_handoff *ho,
-	    int *handed_off) PC_WUR;
+	    int *handed_off, enum conn_end *end) PC_WUR;
 
 /* What the post-auth process runs with (all borrowed but t). */
 struct conn_auth {

@@ -64,7 +64,9 @@ struct fwd_listener {
 
 struct fwd {
 	struct fwd_params p;
-	struct fwd_sock s[CHAN_MAX_CHANNELS];
+	/* The socket of each channel id, allocated while in use: an idle
+	 * connection holds a table of pointers only. */
+	struct fwd_sock *s[CHAN_MAX_CHANNELS];
 	uint32_t nsocks;	/* s[nsocks..] are all unused */
 	struct fwd_listener l[FWD_MAX_LISTENERS];
 	struct policy_fwd_cfg pc;
@@ -235,9 +237,9 @@ close_fd(int *fd)
 static struct fwd_sock *
 sock_get(struct fwd *f, uint32_t id)
 {
-	if (id >= CHAN_MAX_CHANNELS || !f->s[id].used)
+	if (id >= CHAN_MAX_CHANNELS)
 		return NULL;
-	return &f->s[id];
+	return f->s[id];
 }
 
 static void
@@ -250,18 +252,20 @@ sock_free(struct fwd *f, uint32_t id)
 	close_fd(&s->fd);
 	if (s->ai != NULL)
 		freeaddrinfo(s->ai);
-	memset(s, 0, sizeof(*s));
-	s->fd = -1;
+	free(s);
+	f->s[id] = NULL;
 	f->accept_paused = 0;
 }
 
 static struct fwd_sock *
 sock_new(struct fwd *f, uint32_t id, enum chan_kind kind, int fd)
 {
-	struct fwd_sock *s = &f->s[id];
+	struct fwd_sock *s;
 
 	sock_free(f, id);
-	memset(s, 0, sizeof(*s));
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	f->s[id] = s;
 	s->used = 1;
 	if (id >= f->nsocks)
 		f->nsocks = id + 1;
@@ -342,7 +346,10 @@ direct_tcp(struct fwd *f, uint32_t id, const struct chan_open_req *req,
 		*why = strdup("administratively prohibited");
 		return SSH2_OPEN_ADMINISTRATIVELY_PROHIBITED;
 	}
-	s = sock_new(f, id, CHAN_KIND_DIRECT_TCPIP, -1);
+	if ((s = sock_new(f, id, CHAN_KIND_DIRECT_TCPIP, -1)) == NULL) {
+		*why = strdup("out of memory");
+		return SSH2_OPEN_RESOURCE_SHORTAGE;
+	}
 	snprintf(s->what, sizeof(s->what), "%.100s port %u", req->host,
 	    req->port);
 	memset(&hints, 0, sizeof(hints));
@@ -378,7 +385,7 @@ direct_tcp(struct fwd *f, uint32_t id, const struct chan_open_req *req,
 static int
 connect_done(struct fwd *f, uint32_t id)
 {
-	struct fwd_sock *s = &f->s[id];
+	struct fwd_sock *s = f->s[id];
 	socklen_t len = sizeof(int);
 	int err = 0;
 
@@ -424,6 +431,7 @@ direct_streamlocal(struct fwd *f, uint32_t id,
 {
 	struct userfile_ids ids;
 	struct sockaddr_un sun;
+	struct fwd_sock *s;
 	char what[320];
 	int fd, err = 0;
 
@@ -462,9 +470,13 @@ direct_streamlocal(struct fwd *f, uint32_t id,
 		*why = strdup(strerror(err));
 		return open_reason(err);
 	}
-	(void)sock_new(f, id, CHAN_KIND_DIRECT_STREAMLOCAL, fd);
-	snprintf(f->s[id].what, sizeof(f->s[id].what), "%.200s", req->path);
-	f->s[id].open = 1;
+	if ((s = sock_new(f, id, CHAN_KIND_DIRECT_STREAMLOCAL, fd)) == NULL) {
+		close(fd);
+		*why = strdup("out of memory");
+		return SSH2_OPEN_RESOURCE_SHORTAGE;
+	}
+	snprintf(s->what, sizeof(s->what), "%.200s", req->path);
+	s->open = 1;
 	return 0;
 }
 
@@ -804,6 +816,7 @@ accept_one(struct fwd *f, int i, int lfd)
 	socklen_t len = sizeof(ss);
 	struct chan_open_req req;
 	char client[NI_MAXHOST], msg[512];
+	struct fwd_sock *s;
 	uint32_t id;
 	int fd, cport = 0, r;
 	enum chan_kind kind;
@@ -867,8 +880,12 @@ accept_one(struct fwd *f, int i, int lfd)
 		close(fd);
 		return r == PC_ERR_NO_BUFFER_SPACE ? 0 : r;
 	}
-	(void)sock_new(f, id, kind, fd);
-	snprintf(f->s[id].what, sizeof(f->s[id].what), "%.100s port %d",
+	if ((s = sock_new(f, id, kind, fd)) == NULL) {
+		/* The client's answer will find no socket: CLOSE then. */
+		close(fd);
+		return chan_send_close(f->p.cc, id);
+	}
+	snprintf(s->what, sizeof(s->what), "%.100s port %d",
 	    client, cport);
 	debug("channel %u: %s connection from %s port %d", id,
 	    kind == CHAN_KIND_FORWARDED_TCPIP ? "forwarded-tcpip" :
@@ -996,6 +1013,19 @@ fwd_peer_eof(struct fwd *f, uint32_t id)
 		(void)shutdown(s->fd, SHUT_WR);
 }
 
+size_t
+fwd_data_in(struct fwd *f, uint32_t id, const uint8_t *p, size_t len)
+{
+	struct fwd_sock *s = sock_get(f, id);
+	ssize_t n;
+
+	if (s == NULL || s->fd == -1 || s->connecting || !s->open || s->dead)
+		return 0;
+	n = write(s->fd, p, len);
+	/* Errors are left to sock_write, which sees them next time. */
+	return n > 0 ? (size_t)n : 0;
+}
+
 void
 fwd_closed(struct fwd *f, uint32_t id)
 {
@@ -1006,7 +1036,7 @@ fwd_closed(struct fwd *f, uint32_t id)
 static int
 sock_read(struct fwd *f, uint32_t id)
 {
-	struct fwd_sock *s = &f->s[id];
+	struct fwd_sock *s = f->s[id];
 	size_t space = chan_send_space(f->p.cc, id);
 	ssize_t n;
 
@@ -1038,7 +1068,7 @@ sock_read(struct fwd *f, uint32_t id)
 static int
 sock_write(struct fwd *f, uint32_t id)
 {
-	struct fwd_sock *s = &f->s[id];
+	struct fwd_sock *s = f->s[id];
 	const uint8_t *p;
 	size_t len;
 	ssize_t n;
@@ -1062,7 +1092,7 @@ sock_write(struct fwd *f, uint32_t id)
 static int
 sock_finish(struct fwd *f, uint32_t id)
 {
-	struct fwd_sock *s = &f->s[id];
+	struct fwd_sock *s = f->s[id];
 	size_t len;
 	int r;
 
@@ -1085,13 +1115,13 @@ fwd_pollfds(struct fwd *f, struct pollfd *pfd, size_t max)
 	uint32_t id;
 	int i;
 
-	while (f->nsocks > 0 && !f->s[f->nsocks - 1].used)
+	while (f->nsocks > 0 && f->s[f->nsocks - 1] == NULL)
 		f->nsocks--;
 	for (id = 0; id < f->nsocks && n < max; id++) {
-		struct fwd_sock *s = &f->s[id];
+		struct fwd_sock *s = f->s[id];
 		short ev = 0;
 
-		if (!s->used || s->fd == -1)
+		if (s == NULL || s->fd == -1)
 			continue;
 		if (s->connecting) {
 			ev = POLLOUT;
@@ -1147,9 +1177,9 @@ fwd_handle(struct fwd *f, const struct pollfd *pfd, size_t n)
 				return r;
 			continue;
 		}
-		if (!f->s[id].used || f->s[id].fd != pfd[k].fd)
+		if (f->s[id] == NULL || f->s[id]->fd != pfd[k].fd)
 			continue;
-		if (f->s[id].connecting) {
+		if (f->s[id]->connecting) {
 			if ((r = connect_done(f, id)) != 0)
 				return r;
 			continue;
@@ -1158,7 +1188,8 @@ fwd_handle(struct fwd *f, const struct pollfd *pfd, size_t n)
 		    (r = sock_write(f, id)) != 0)
 			return r;
 		if ((re & (POLLIN | POLLHUP | POLLERR)) != 0 &&
-		    f->s[id].used && f->s[id].fd != -1 && !f->s[id].rd_eof &&
+		    f->s[id] != NULL && f->s[id]->fd != -1 &&
+		    !f->s[id]->rd_eof &&
 		    (r = sock_read(f, id)) != 0)
 			return r;
 	}
@@ -1172,7 +1203,7 @@ fwd_flush(struct fwd *f)
 	int r;
 
 	for (id = 0; id < f->nsocks; id++) {
-		if (f->s[id].used && (r = sock_finish(f, id)) != 0)
+		if (f->s[id] != NULL && (r = sock_finish(f, id)) != 0)
 			return r;
 	}
 	return 0;
@@ -1201,7 +1232,6 @@ int
 fwd_new(const struct fwd_params *p, struct fwd **fp)
 {
 	struct fwd *f;
-	uint32_t id;
 
 	*fp = NULL;
 	if (p->cfg == NULL || p->user == NULL || p->peer == NULL ||
@@ -1210,8 +1240,6 @@ fwd_new(const struct fwd_params *p, struct fwd **fp)
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return PC_ERR_ALLOC;
 	f->p = *p;
-	for (id = 0; id < CHAN_MAX_CHANNELS; id++)
-		f->s[id].fd = -1;
 	f->agent = -1;
 	f->tw.enabled = p->cfg->tcp_wrappers > 0;
 	f->tw.allow_file = p->cfg->tcp_wrappers_allow_file;

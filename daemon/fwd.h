@@ -63,6 +63,8 @@ int	fwd_global_request(struct fwd *f, const struct chan_global_req *req,
 void	fwd_open_result(struct fwd *f, uint32_t id, int ok);
 void	fwd_peer_eof(struct fwd *f, uint32_t id);
 void	fwd_closed(struct fwd *f, uint32_t id);
+size_t	fwd_data_in(struct fwd *f, uint32_t id, const uint8_t *p,
+	    size_t len);
 
 /* Fill at most max entries; returns how many. */
 size_t	fwd_pollfds(struct fwd *f, struct pollfd *pfd, size_t max);

@@ -401,7 +401,8 @@ main(int argc, char **argv)
 		    !server_peer_allowed(&cfg, STDIN_FILENO))
 			r = PC_ERR_PERMISSION_DENIED;
 		else
-			r = mon_serve(STDIN_FILENO, STDOUT_FILENO, &cs, -1);
+			r = mon_serve(STDIN_FILENO, STDOUT_FILENO, &cs, -1,
+			    NULL);
 	} else {
 		memset(&so, 0, sizeof(so));
 		so.no_daemon = c.no_daemon;

@@ -42,6 +42,8 @@
 #define MON_GRACE_SLACK_MS	10000	/* past LoginGraceTime: kill */
 #define MON_REAP_MS		2000	/* the network process to exit */
 #define MON_RELAY_ROUNDS	64	/* log relay calls per drain */
+/* The network process's exit status: this plus its enum conn_end. */
+#define MON_NET_EXIT_BASE	64
 
 typedef int (*mon_handler)(struct mon *, struct wbuf *, struct wbuf *);
 
@@ -255,6 +257,7 @@ struct mon_conn {
 	struct auth_peer peer;
 	struct tp_params tpp;		/* the private keys: state check */
 	char software[256];
+	enum conn_end end;		/* how it ended, for the listener */
 	struct mon m;
 };
 
@@ -360,6 +363,7 @@ mon_network_main(struct mon_conn *mc, int reqfd, int logfd,
 	struct conn_settings cs = *mc->cs;
 	struct conn_handoff ho;
 	struct monwrap mw;
+	enum conn_end end = CONN_END_NOAUTH;
 	int keep[4], handed = 0, r;
 
 	mon_log_to(logfd);
@@ -392,7 +396,7 @@ mon_network_main(struct mon_conn *mc, int reqfd, int logfd,
 	cs.sign_arg = &mw;
 	ho.arg = &mw;
 	ho.done = monwrap_auth_done;
-	r = conn_preauth(mc->rfd, mc->wfd, &cs, &mc->pi, &ho, &handed);
+	r = conn_preauth(mc->rfd, mc->wfd, &cs, &mc->pi, &ho, &handed, &end);
 	if (!handed) {
 		/* The monitor holds the socket too: close() alone would
 		 * send no FIN. */
@@ -401,8 +405,9 @@ mon_network_main(struct mon_conn *mc, int reqfd, int logfd,
 			(void)shutdown(mc->wfd, SHUT_RDWR);
 	}
 	/* _exit: no exit handlers, and LeakSanitizer cannot run here
-	 * (docs/sandbox.md). */
-	_exit(r == 0 ? 0 : 255);
+	 * (docs/sandbox.md).  The status says how the connection ended. */
+	(void)r;
+	_exit(MON_NET_EXIT_BASE + (int)end);
 }
 
 /* Relay what the network process logged, at most MON_RELAY_ROUNDS
@@ -467,6 +472,7 @@ mon_preauth_loop(struct mon_conn *mc, pid_t pid, int reqfd, int logfd,
 			    mc->pi.port);
 			(void)kill(pid, SIGKILL);
 			*killed = 1;
+			mc->end = CONN_END_GRACE;
 			return PC_ERR_TIMEOUT;
 		}
 		if (pfd[1].revents != 0)
@@ -479,8 +485,12 @@ mon_preauth_loop(struct mon_conn *mc, pid_t pid, int reqfd, int logfd,
 		if (r == PC_ERR_CONN_CLOSED)
 			return 0;
 		if (r != 0) {
+			/* A refused request: a network process that does
+			 * what no honest one does is penalised as a crash,
+			 * which is what an exploit attempt looks like. */
 			(void)kill(pid, SIGKILL);
 			*killed = 1;
+			mc->end = CONN_END_CRASH;
 			return r;
 		}
 		if (mc->m.authenticated)
@@ -522,8 +532,16 @@ mon_reap_network(struct mon_conn *mc, pid_t pid, int logfd, int killed)
 			break;
 		mon_relay_drain(logfd, &eof);
 	}
-	if (killed || !WIFSIGNALED(st))
+	if (killed)
 		return 0;
+	if (WIFEXITED(st) && WEXITSTATUS(st) >= MON_NET_EXIT_BASE &&
+	    WEXITSTATUS(st) <= MON_NET_EXIT_BASE + CONN_END_GRACE) {
+		mc->end = (enum conn_end)(WEXITSTATUS(st) - MON_NET_EXIT_BASE);
+		return 0;
+	}
+	if (!WIFSIGNALED(st))
+		return 0;
+	mc->end = CONN_END_CRASH;
 	if (WTERMSIG(st) == SIGSYS)
 		error("monitor: network process %ld for %s port %d killed by "
 		    "the sandbox (SIGSYS: a forbidden system call)",
@@ -554,6 +572,9 @@ mon_preauth(struct mon_conn *mc)
 	/* conn_loop polls the socket, or stdin and stdout (inetd). */
 	sp.max_poll_fds = 2;
 	sp.log_fd = lg[1];
+	/* A monitor killed (by a crash, by the administrator) takes its
+	 * network process along: nothing else would answer it. */
+	sp.parent_death_signal = SIGKILL;
 	if ((r = sandbox_prepare(&sb, &sp)) != 0)
 		goto out;
 	if ((pid = fork()) == -1) {
@@ -573,6 +594,12 @@ mon_preauth(struct mon_conn *mc)
 	r2 = mon_reap_network(mc, pid, lg[0], killed);
 	if (r == 0 && !mc->m.authenticated)
 		r = r2;
+	/* The network process's word, but not below what this process saw
+	 * itself (it cannot hide failed attempts from the penalties). */
+	if (mc->m.authenticated)
+		mc->end = CONN_END_AUTHENTICATED;
+	else if (mc->end == CONN_END_NOAUTH && mc->m.failures > 0)
+		mc->end = CONN_END_AUTHFAIL;
  out:
 	if (req[0] != -1)
 		close(req[0]);
@@ -749,8 +776,13 @@ mon_postauth(struct mon_conn *mc)
 	int req[2] = { -1, -1 }, r, st, killed = 0;
 	pid_t pid;
 
-	/* MaxStartups counts connections before authentication. */
+	/* The listener stops counting the connection for MaxStartups and
+	 * will not penalise its source. */
 	if (mc->startup_fd != -1) {
+		char b = CONN_STARTUP_AUTHENTICATED;
+
+		while (write(mc->startup_fd, &b, 1) == -1 && errno == EINTR)
+			;
 		close(mc->startup_fd);
 		mc->startup_fd = -1;
 	}
@@ -831,7 +863,8 @@ mon_postauth(struct mon_conn *mc)
 }
 
 int
-mon_serve(int rfd, int wfd, const struct conn_settings *cs, int startup_fd)
+mon_serve(int rfd, int wfd, const struct conn_settings *cs, int startup_fd,
+    enum conn_end *end)
 {
 	struct mon_params mp;
 	struct mon_conn *mc;
@@ -843,6 +876,7 @@ mon_serve(int rfd, int wfd, const struct conn_settings *cs, int startup_fd)
 	mc->wfd = wfd;
 	mc->startup_fd = startup_fd;
 	mc->cs = cs;
+	mc->end = CONN_END_NOAUTH;
 	conn_peerinfo_init(rfd, &mc->pi);
 	logit("Connection from %s port %d on %s port %d", mc->pi.addr,
 	    mc->pi.port, mc->pi.laddr, mc->pi.lport);
@@ -874,6 +908,8 @@ mon_serve(int rfd, int wfd, const struct conn_settings *cs, int startup_fd)
 		close(mc->wfd);
 	if (mc->startup_fd != -1)
 		close(mc->startup_fd);
+	if (end != NULL)
+		*end = mc->end;
 	mon_clear(&mc->m);
 	free(mc);
 	return r;

@@ -266,11 +266,16 @@ int	monpost_logout(struct mon *, struct wbuf *, struct wbuf *) PC_WUR;
  * One connection, privilege separated: what daemon/server.c's child (and
  * -d, and inetd mode) runs.  Logs "Connection from ...", forks the
  * network process, serves it, and after authentication forks the
- * post-auth process and serves that.  startup_fd (or -1) is closed once
- * the user is authenticated (MaxStartups counts unauthenticated
- * connections) and in every child.  Returns 0 for an orderly end.
+ * post-auth process and serves that.  startup_fd (the listener's startup
+ * pipe, or -1) gets CONN_STARTUP_AUTHENTICATED and is closed once the
+ * user is authenticated, and is closed in every child.  rfd and wfd are
+ * closed.  *end (may be NULL) says how the connection ended: the network
+ * process's account (its exit status), raised to AUTHFAIL when the
+ * monitor saw a failed attempt itself, CRASH when the network process
+ * died of a signal or sent a request the monitor refused, GRACE when the
+ * monitor had to kill it.  Returns 0 for an orderly end.
  */
 int	mon_serve(int rfd, int wfd, const struct conn_settings *cs,
-	    int startup_fd) PC_WUR;
+	    int startup_fd, enum conn_end *end) PC_WUR;
 
 #endif /* PC_MONITOR_H */

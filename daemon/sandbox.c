@@ -30,6 +30,9 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/futex.h>
@@ -114,6 +117,19 @@
 	SC_KILL, \
 	SC_ALLOW_RET
 
+/*
+ * setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, ...) only (arguments 1 and
+ * 2).  Seven instructions.
+ */
+#define SC_ALLOW_QUICKACK \
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_setsockopt, 0, 6), \
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SC_ARG_LO(1)), \
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_TCP, 0, 2), \
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SC_ARG_LO(2)), \
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TCP_QUICKACK, 1, 0), \
+	SC_KILL, \
+	SC_ALLOW_RET
+
 #ifdef SANDBOX_AUDIT_ARCH
 static const struct sock_filter filter[] = {
 	/* A foreign ABI (i386 through int 0x80 on x86_64, or arm32 on
@@ -140,6 +156,11 @@ static const struct sock_filter filter[] = {
 	SC_ALLOW(__NR_poll),
 #endif
 	SC_ALLOW(__NR_ppoll),
+	/* TCP_QUICKACK on the client socket after each read until the
+	 * user is authenticated (conn.c): every round trip of the
+	 * handshake counts.  It changes when this socket sends ACKs,
+	 * nothing else; any other option or level is killed. */
+	SC_ALLOW_QUICKACK,
 	/* Dropping a descriptor closes nothing outside the process. */
 	SC_ALLOW(__NR_close),
 	/* The monitor holds the client socket too, so close() alone sends
@@ -436,6 +457,8 @@ sandbox_prepare(struct sandbox *sb, const struct sandbox_params *p)
 
 	memset(sb, 0, sizeof(*sb));
 	sb->log_fd = p->log_fd;
+	sb->pdeathsig = p->parent_death_signal;
+	sb->parent = getpid();
 	sb->nofile = p->max_poll_fds == 0 ? 1 : p->max_poll_fds;
 	if (sb->nofile > SANDBOX_NOFILE_MAX) {
 		error("sandbox: %u descriptors to poll is too many",
@@ -614,6 +637,19 @@ sandbox_enter(const struct sandbox *sb)
 	}
 	if (sb->privileged && (r = sandbox_drop(sb)) != 0) {
 		return r;
+	}
+	/* After the identity change, which clears it; then the parent
+	 * may have died before it was set. */
+	if (sb->pdeathsig != 0) {
+		if (prctl(PR_SET_PDEATHSIG, sb->pdeathsig, 0, 0, 0) != 0) {
+			error("sandbox: PR_SET_PDEATHSIG: %s",
+			    strerror(errno));
+			return PC_ERR_SYSTEM;
+		}
+		if (getppid() != sb->parent) {
+			error("sandbox: the parent process is gone");
+			return PC_ERR_SYSTEM;
+		}
 	}
 	/* Not even a process of the same user may ptrace or read this
 	 * one's memory (setuid did this already when root). */

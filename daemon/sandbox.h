@@ -72,6 +72,13 @@ struct sandbox_params {
 	 * (level unchanged; no syslog, no stderr).  Borrowed.
 	 */
 	int log_fd;
+	/*
+	 * A signal the kernel sends the process when the one that called
+	 * sandbox_prepare() (its parent, the monitor) dies, or 0 for none
+	 * (PR_SET_PDEATHSIG, set after the identity change, which would
+	 * clear it): a network process must not outlive its monitor.
+	 */
+	int parent_death_signal;
 };
 
 /* Filled by sandbox_prepare(), read by sandbox_enter(); plain data. */
@@ -84,6 +91,8 @@ struct sandbox {
 	ino_t dir_ino;		/* that "/" is it after the chroot */
 	unsigned int nofile;	/* RLIMIT_NOFILE to set (>= 1) */
 	int log_fd;
+	int pdeathsig;		/* parent_death_signal */
+	pid_t parent;		/* the process that prepared */
 };
 
 /*

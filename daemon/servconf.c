@@ -694,6 +694,7 @@ servconf_init(struct server_config *cfg)
 	cfg->streamlocal_bind_mask = -1;
 	cfg->streamlocal_bind_unlink = -1;
 	cfg->tcp_wrappers = -1;
+	servconf_srclimit_init(cfg);
 }
 
 void
@@ -895,6 +896,7 @@ servconf_fill_defaults(struct server_config *cfg)
 		return r;
 	}
 	servconf_kw_fill_session(cfg);
+	servconf_kw_fill_srclimit(cfg);
 	if (cfg->num_listen > 0) {
 		return 0;	/* already resolved */
 	}

@@ -96,6 +96,18 @@ struct servconf_strlist {
 	size_t n;
 };
 
+/*
+ * PerSourcePenalties as OpenSSH 9.8 has it (policy/penalty.h applies it):
+ * durations in seconds, -1 while unset.
+ */
+struct servconf_penalties {
+	int enabled;		/* 1 yes (default), 0 "no" */
+	int64_t crash, authfail, noauth, grace;	/* grace-exceeded */
+	int64_t max, min;
+	int64_t max_sources4, max_sources6;
+	int overflow4, overflow6;	/* 0 permissive, 1 deny-all */
+};
+
 #define SERVCONF_MAX_KEYWORDS	192	/* rows of the keyword table */
 
 /* The line that gave a keyword its value: file is borrowed from the
@@ -238,6 +250,19 @@ struct server_config {
 	int tcp_wrappers;
 	char *tcp_wrappers_allow_file;	/* /etc/hosts.allow */
 	char *tcp_wrappers_deny_file;	/* /etc/hosts.deny */
+	/*
+	 * Per-source limits of the listener (global only):
+	 * PerSourcePenalties, PerSourcePenaltyExemptList (an address list
+	 * as for Match Address, NULL: none), PerSourceNetBlockSize (the
+	 * IPv4 and IPv6 prefix lengths that make one "source"),
+	 * PerSourceMaxStartups (unauthenticated connections per source;
+	 * 0: none).
+	 */
+	struct servconf_penalties penalties;
+	char *penalty_exempt;
+	int per_source_masklen4;
+	int per_source_masklen6;
+	int per_source_max_startups;
 	/* Where each keyword's value came from (servconf_origin). */
 	struct servconf_origin origins[SERVCONF_MAX_KEYWORDS];
 

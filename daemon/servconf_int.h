@@ -148,6 +148,15 @@ void	servconf_kw_fill_session(struct server_config *cfg);
  * "XAuthLocation none" NULL. */
 int	servconf_kw_fill_fwd(struct server_config *cfg) PC_WUR;
 
+/* servconf_srclimit.c: PerSourcePenalties, PerSourcePenaltyExemptList,
+ * PerSourceNetBlockSize, PerSourceMaxStartups. */
+extern const struct servconf_kwtype servconf_t_penalties;
+extern const struct servconf_kwtype servconf_t_penalty_exempt;
+extern const struct servconf_kwtype servconf_t_netblock;
+extern const struct servconf_kwtype servconf_t_persource_startups;
+void	servconf_srclimit_init(struct server_config *cfg);
+void	servconf_kw_fill_srclimit(struct server_config *cfg);
+
 /* servconf_kw.c: the table. */
 extern const struct servconf_kw servconf_keywords[];
 extern const size_t servconf_nkeywords;

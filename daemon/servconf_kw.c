@@ -714,6 +714,12 @@ const struct servconf_kw servconf_keywords[] = {
 	    "any" },
 	{ "subsystem", &servconf_t_subsystem, 0, KW_GLOBAL, NULL },
 	{ "maxstartups", &servconf_t_maxstartups, 0, KW_GLOBAL, NULL },
+	{ "persourcemaxstartups", &servconf_t_persource_startups,
+	    OFF(per_source_max_startups), KW_GLOBAL, NULL },
+	{ "persourcenetblocksize", &servconf_t_netblock, 0, KW_GLOBAL, NULL },
+	{ "persourcepenalties", &servconf_t_penalties, 0, KW_GLOBAL, NULL },
+	{ "persourcepenaltyexemptlist", &servconf_t_penalty_exempt,
+	    OFF(penalty_exempt), KW_GLOBAL | KW_NONE, NULL },
 	{ "permittunnel", &servconf_t_enum, OFF(permit_tunnel), KW_ALL,
 	    tunnel_values },
 	{ "rekeylimit", &servconf_t_rekey, 0, KW_ALL, NULL },
@@ -770,8 +776,7 @@ static const char *const unsupported_keywords[] = {
 	"hostdsakey", "hostkeyagent", "ignorerhosts", "ignoreuserknownhosts",
 	"ipqos", "kerberosgetafstoken", "kerberosorlocalpasswd",
 	"kerberosticketcleanup", "kerberostgtpassing", "logverbose",
-	"persourcemaxstartups", "persourcenetblocksize", "pubkeyauthoptions",
-	"rdomain", "requiredrsasize", "securitykeyprovider",
+	"pubkeyauthoptions", "rdomain", "requiredrsasize", "securitykeyprovider",
 	"skeyauthentication", "unusedconnectiontimeout",
 };
 

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,10 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "monitor.h"
+#include "penalty.h"
 #include "rand.h"
 #include "sdnotify.h"
 #include "server.h"
@@ -26,10 +29,20 @@
 
 static int sig_pipe[2] = { -1, -1 };
 
-/* Children still before authentication: their startup pipe is open. */
+/*
+ * Children not yet authenticated.  fd is the startup pipe (-1 once it
+ * closed); the entry stays until the child is reaped, for its exit status
+ * and source address (PerSourcePenalties).  An authenticated child writes
+ * CONN_STARTUP_AUTHENTICATED and is forgotten at once.
+ */
 struct startup {
 	pid_t pid;
 	int fd;
+	int family;		/* AF_INET, AF_INET6, or 0: unknown */
+	uint8_t addr[16];
+	char addr_s[INET6_ADDRSTRLEN];
+	int port;
+	char id[INET6_ADDRSTRLEN + 16];	/* "ADDR port N", for logs */
 };
 
 struct server {
@@ -39,7 +52,9 @@ struct server {
 	int lfd[SERVER_MAX_LISTEN];
 	size_t nlisten;
 	struct startup *startups;
-	size_t nstartups;
+	size_t nstartups;	/* entries */
+	size_t nopen;		/* entries whose pipe is open: MaxStartups */
+	struct policy_penalties penalties;
 	int pidfile_written;
 	int served_one;		/* -d: the one connection is done */
 };
@@ -174,7 +189,7 @@ remove_pidfile(struct server *s)
 static int
 should_drop(const struct server *s)
 {
-	int n = (int)s->nstartups, begin = s->cfg->max_startups_begin;
+	int n = (int)s->nopen, begin = s->cfg->max_startups_begin;
 	int rate = s->cfg->max_startups_rate, full = s->cfg->max_startups;
 	int p;
 
@@ -186,20 +201,181 @@ should_drop(const struct server *s)
 	return (int)rand_uniform(100) < p;
 }
 
-static void
-forget_startup(struct server *s, size_t i)
+static uint64_t
+monotime_ms(void)
 {
-	close(s->startups[i].fd);
-	s->startups[i] = s->startups[--s->nstartups];
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 static void
-reap_children(void)
+close_startup_pipe(struct server *s, struct startup *st)
+{
+	if (st->fd == -1)
+		return;
+	close(st->fd);
+	st->fd = -1;
+	s->nopen--;
+}
+
+static void
+forget_startup(struct server *s, size_t i)
+{
+	close_startup_pipe(s, &s->startups[i]);
+	s->startups[i] = s->startups[--s->nstartups];
+}
+
+/*
+ * The startup pipe of entry i is readable: the authenticated byte (the
+ * child is forgotten: no longer a startup, never penalised), or EOF (the
+ * child is ending; the entry waits for its exit status).  Returns 1 if
+ * the entry was removed.
+ */
+static int
+startup_readable(struct server *s, size_t i)
+{
+	struct startup *st = &s->startups[i];
+	char b;
+	ssize_t n;
+
+	if (st->fd == -1)
+		return 0;
+	n = read(st->fd, &b, 1);
+	if (n == 1 && b == CONN_STARTUP_AUTHENTICATED) {
+		debug("child %ld for %s auth done", (long)st->pid, st->id);
+		forget_startup(s, i);
+		return 1;
+	}
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n == 1)
+		error("unexpected message 0x%02x from child %ld for %s",
+		    (unsigned char)b, (long)st->pid, st->id);
+	close_startup_pipe(s, st);
+	return 0;
+}
+
+static int
+signal_is_crash(int sig)
+{
+	/* The signals of a fault, an abort or a seccomp violation. */
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGTRAP ||
+	    sig == SIGSYS || sig == SIGFPE || sig == SIGILL || sig == SIGABRT;
+}
+
+/* How an unauthenticated child ended, from its wait status (OpenSSH's
+ * child_reap). */
+static enum policy_penalty_kind
+penalty_kind(const struct startup *st, int status)
+{
+	if (WIFSIGNALED(status)) {
+		if (signal_is_crash(WTERMSIG(status))) {
+			error("session process %ld for %s killed by signal %d",
+			    (long)st->pid, st->id, WTERMSIG(status));
+			return POLICY_PENALTY_CRASH;
+		}
+		debug("session process %ld for %s killed by signal %d",
+		    (long)st->pid, st->id, WTERMSIG(status));
+		return POLICY_PENALTY_NONE;
+	}
+	if (!WIFEXITED(status)) {
+		error("session process %ld for %s terminated abnormally, "
+		    "status=0x%x", (long)st->pid, st->id, status);
+		return POLICY_PENALTY_CRASH;
+	}
+	switch (WEXITSTATUS(status)) {
+	case SERVER_EXIT_OK:
+		return POLICY_PENALTY_NONE;
+	case SERVER_EXIT_GRACE:
+		return POLICY_PENALTY_GRACE;
+	case SERVER_EXIT_CRASH:
+		logit("Session process %ld unpriv child crash for %s",
+		    (long)st->pid, st->id);
+		return POLICY_PENALTY_CRASH;
+	case SERVER_EXIT_AUTHFAIL:
+		return POLICY_PENALTY_AUTHFAIL;
+	default:
+		return POLICY_PENALTY_NOAUTH;
+	}
+}
+
+static void
+log_penalty(const struct policy_penalty_event *ev)
+{
+	unsigned long long sec = ev->remaining / 1000;
+	unsigned ms = (unsigned)(ev->remaining % 1000);
+
+	/* OpenSSH's srclimit_penalise() lines and levels. */
+	switch (ev->what) {
+	case POLICY_PENALTY_NEW_ACTIVE:
+		logit("%s: new %s active penalty of %llu.%03u seconds for %s",
+		    ev->family, ev->net, sec, ms, ev->reason);
+		break;
+	case POLICY_PENALTY_NEW_DEFERRED:
+		verbose("%s: new %s deferred penalty of %llu.%03u seconds "
+		    "for %s", ev->family, ev->net, sec, ms, ev->reason);
+		break;
+	case POLICY_PENALTY_ACTIVATED:
+		logit("%s: activating %s penalty of %llu.%03u seconds for %s",
+		    ev->net, ev->family, sec, ms, ev->reason);
+		break;
+	case POLICY_PENALTY_EXTENDED:
+		debug("%s penalty for %s extended: %llu.%03u seconds "
+		    "remaining", ev->family, ev->net, sec, ms);
+		break;
+	case POLICY_PENALTY_TABLE_FULL:
+		verbose("%s penalty table full, cannot penalise %s for %s",
+		    ev->family, ev->net, ev->reason);
+		break;
+	default:
+		break;
+	}
+	if (ev->evicted > 0)
+		debug("%s penalty table overflow: %zu entries dropped",
+		    ev->family, ev->evicted);
+}
+
+/* A child of ours ended: penalise its source if it never
+ * authenticated. */
+static void
+child_ended(struct server *s, pid_t pid, int status)
+{
+	struct policy_penalty_event ev;
+	enum policy_penalty_kind kind;
+	struct startup *st;
+	size_t i;
+	int r;
+
+	for (i = 0; i < s->nstartups && s->startups[i].pid != pid; i++)
+		;
+	if (i == s->nstartups)
+		return;		/* authenticated, or not a connection */
+	/* The authenticated byte may still be in the pipe. */
+	if (startup_readable(s, i))
+		return;
+	st = &s->startups[i];
+	kind = penalty_kind(st, status);
+	if (st->family != 0 && kind != POLICY_PENALTY_NONE) {
+		r = policy_penalty_add(&s->penalties, st->family, st->addr,
+		    kind, monotime_ms(), &ev);
+		if (r != 0)
+			error("penalty for %s: %s", st->id, pc_strerror(r));
+		else
+			log_penalty(&ev);
+	}
+	forget_startup(s, i);
+}
+
+static void
+reap_children(struct server *s)
 {
 	int status;
+	pid_t pid;
 
-	while (waitpid(-1, &status, WNOHANG) > 0)
-		;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		child_ended(s, pid, status);
 }
 
 static void
@@ -211,7 +387,7 @@ close_all(struct server *s)
 		close(s->lfd[i]);
 	s->nlisten = 0;
 	for (i = 0; i < s->nstartups; i++)
-		close(s->startups[i].fd);
+		close_startup_pipe(s, &s->startups[i]);
 	s->nstartups = 0;
 }
 
@@ -244,37 +420,136 @@ server_peer_allowed(const struct server_config *cfg, int fd)
 	return 0;
 }
 
-/* The child: serve the connection and exit. */
+/* The child: serve the connection and exit with how it ended (the
+ * listener's PerSourcePenalties read it). */
 static void
 child_main(struct server *s, int fd, int startup_fd)
 {
+	enum conn_end end = CONN_END_NOAUTH;
 	int r;
 
 	reset_signals();
 	close(sig_pipe[0]);
 	close(sig_pipe[1]);
 	close_all(s);
-	/* The parent sees the end of an unauthenticated connection as EOF
-	 * on startup_fd: the monitor closes it once the user is
-	 * authenticated, or when the connection ends. */
+	/* The monitor writes CONN_STARTUP_AUTHENTICATED on startup_fd and
+	 * closes it once the user is authenticated; before that, the
+	 * parent sees an unauthenticated connection end as EOF on it. */
 	/* hosts_access(5) before the first byte, as sshd with libwrap: a
 	 * refused peer never sees a banner. */
 	if (!server_peer_allowed(s->cfg, fd)) {
 		close(fd);
-		_exit(255);
+		_exit(SERVER_EXIT_NOAUTH);
 	}
-	r = mon_serve(fd, fd, s->cs, startup_fd);
-	_exit(r == 0 ? 0 : 255);
+	r = mon_serve(fd, fd, s->cs, startup_fd, &end);
+	switch (end) {
+	case CONN_END_AUTHENTICATED:
+		_exit(r == 0 ? SERVER_EXIT_OK : SERVER_EXIT_NOAUTH);
+	case CONN_END_GRACE:
+		_exit(SERVER_EXIT_GRACE);
+	case CONN_END_AUTHFAIL:
+		_exit(SERVER_EXIT_AUTHFAIL);
+	case CONN_END_CRASH:
+		_exit(SERVER_EXIT_CRASH);
+	default:
+		_exit(SERVER_EXIT_NOAUTH);
+	}
+}
+
+/* An address as the penalty table keys it (IPv4-mapped IPv6 as IPv4),
+ * and its text. */
+static void
+sock_key(const struct sockaddr_storage *ss, struct startup *st)
+{
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+
+	st->family = 0;
+	st->port = 0;
+	memset(st->addr, 0, sizeof(st->addr));
+	if (ss->ss_family == AF_INET) {
+		st->family = AF_INET;
+		memcpy(st->addr, &s4->sin_addr, 4);
+		st->port = ntohs(s4->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+			st->family = AF_INET;
+			memcpy(st->addr, &s6->sin6_addr.s6_addr[12], 4);
+		} else {
+			st->family = AF_INET6;
+			memcpy(st->addr, &s6->sin6_addr, 16);
+		}
+		st->port = ntohs(s6->sin6_port);
+	}
+	if (st->family == 0 || inet_ntop(st->family, st->addr, st->addr_s,
+	    sizeof(st->addr_s)) == NULL)
+		snprintf(st->addr_s, sizeof(st->addr_s), "UNKNOWN");
+	snprintf(st->id, sizeof(st->id), "%s port %d", st->addr_s, st->port);
+}
+
+/* Unauthenticated connections from st's source (PerSourceNetBlockSize). */
+static size_t
+source_startups(const struct server *s, const struct startup *st)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->nstartups; i++) {
+		const struct startup *o = &s->startups[i];
+
+		if (o->fd != -1 && o->family == st->family &&
+		    policy_penalty_same_source(&s->penalties, st->family,
+		    o->addr, st->addr))
+			n++;
+	}
+	return n;
+}
+
+/*
+ * PerSourcePenalties and PerSourceMaxStartups at accept: 0 to go on, 1
+ * to drop, logged as OpenSSH's drop_connection() does (INFO for a
+ * penalty) and the client told "Not allowed at this time".
+ */
+static int
+drop_source(struct server *s, int fd, const struct startup *st)
+{
+	static const char msg[] = "Not allowed at this time\r\n";
+	struct sockaddr_storage ss;
+	struct startup local;
+	socklen_t len = sizeof(ss);
+	const char *reason = NULL;
+	int max = s->cfg->per_source_max_startups;
+	enum log_level level = LOG_LEVEL_INFO;
+
+	if (st->family == 0)
+		return 0;
+	if (policy_penalty_check(&s->penalties, st->family, st->addr,
+	    monotime_ms(), &reason)) {
+		if (max <= 0 || source_startups(s, st) < (size_t)max)
+			return 0;
+		reason = "past PerSourceMaxStartups";
+		level = LOG_LEVEL_VERBOSE;
+	}
+	memset(&ss, 0, sizeof(ss));
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+		memset(&ss, 0, sizeof(ss));
+	sock_key(&ss, &local);
+	pc_log(level, "drop connection #%zu from [%s]:%d on [%s]:%d %s",
+	    s->nopen, st->addr_s, st->port, local.addr_s, local.port, reason);
+	(void)!write(fd, msg, sizeof(msg) - 1);
+	return 1;
 }
 
 static void
 accept_one(struct server *s, int lfd)
 {
-	struct startup *ns;
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+	struct startup st, *ns;
 	int fd, sp[2];
 	pid_t pid;
 
-	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	memset(&ss, 0, sizeof(ss));
+	fd = accept4(lfd, (struct sockaddr *)&ss, &sslen, SOCK_CLOEXEC);
 	if (fd == -1) {
 		if (errno != EAGAIN && errno != EINTR &&
 		    errno != ECONNABORTED)
@@ -286,15 +561,21 @@ accept_one(struct server *s, int lfd)
 		 * down to its processes. */
 		close_all(s);
 		if (server_peer_allowed(s->cfg, fd))
-			(void)!mon_serve(fd, fd, s->cs, -1);
+			(void)!mon_serve(fd, fd, s->cs, -1, NULL);
 		else
 			close(fd);
 		s->served_one = 1;
 		return;
 	}
+	memset(&st, 0, sizeof(st));
+	sock_key(&ss, &st);
+	if (drop_source(s, fd, &st)) {
+		close(fd);
+		return;
+	}
 	if (should_drop(s)) {
 		verbose("drop connection: %zu unauthenticated (MaxStartups "
-		    "%d:%d:%d)", s->nstartups, s->cfg->max_startups_begin,
+		    "%d:%d:%d)", s->nopen, s->cfg->max_startups_begin,
 		    s->cfg->max_startups_rate, s->cfg->max_startups);
 		close(fd);
 		return;
@@ -305,7 +586,9 @@ accept_one(struct server *s, int lfd)
 		return;
 	}
 	s->startups = ns;
-	if (pipe2(sp, O_CLOEXEC) == -1) {
+	/* Non-blocking read end: a reaped child's pipe is read once more
+	 * for the authenticated byte without waiting. */
+	if (pipe2(sp, O_CLOEXEC | O_NONBLOCK) == -1) {
 		error("pipe: %s", strerror(errno));
 		close(fd);
 		return;
@@ -323,9 +606,38 @@ accept_one(struct server *s, int lfd)
 	}
 	close(sp[1]);
 	close(fd);
-	s->startups[s->nstartups].pid = pid;
-	s->startups[s->nstartups].fd = sp[0];
-	s->nstartups++;
+	st.pid = pid;
+	st.fd = sp[0];
+	s->startups[s->nstartups++] = st;
+	s->nopen++;
+}
+
+/* The penalty table from PerSourcePenalties and its companions. */
+static int
+penalties_init(struct server *s)
+{
+	const struct servconf_penalties *p = &s->cfg->penalties;
+	struct policy_penalty_cfg pc;
+	int r;
+
+	memset(&pc, 0, sizeof(pc));
+	pc.enabled = p->enabled == 1;
+	pc.crash = p->crash;
+	pc.authfail = p->authfail;
+	pc.noauth = p->noauth;
+	pc.grace = p->grace;
+	pc.max = p->max;
+	pc.min = p->min;
+	pc.max_sources4 = p->max_sources4;
+	pc.max_sources6 = p->max_sources6;
+	pc.overflow4 = p->overflow4;
+	pc.overflow6 = p->overflow6;
+	pc.bits4 = s->cfg->per_source_masklen4;
+	pc.bits6 = s->cfg->per_source_masklen6;
+	pc.exempt = s->cfg->penalty_exempt;
+	if ((r = policy_penalty_init(&s->penalties, &pc)) != 0)
+		error("PerSourcePenalties: %s", pc_strerror(r));
+	return r;
 }
 
 /* SIGHUP: start again from the top with the (new) configuration. */
@@ -347,7 +659,7 @@ server_run(const struct server_config *cfg, const struct conn_settings *cs,
 {
 	struct server s;
 	struct pollfd *pfd = NULL;
-	size_t i, n;
+	size_t i, k, n;
 	unsigned char c;
 	int r, stop = 0, hup = 0;
 
@@ -355,7 +667,8 @@ server_run(const struct server_config *cfg, const struct conn_settings *cs,
 	s.cfg = cfg;
 	s.cs = cs;
 	s.o = o;
-	if ((r = setup_signals()) != 0 || (r = open_listeners(&s)) != 0)
+	if ((r = penalties_init(&s)) != 0 || (r = setup_signals()) != 0 ||
+	    (r = open_listeners(&s)) != 0)
 		goto out;
 	if (!o->no_daemon && daemon(0, 0) == -1) {
 		error("daemon: %s", strerror(errno));
@@ -365,7 +678,7 @@ server_run(const struct server_config *cfg, const struct conn_settings *cs,
 	write_pidfile(&s);
 	(void)sdnotify_send("READY=1");
 	while (!stop && !hup) {
-		n = 1 + s.nlisten + s.nstartups;
+		n = 1 + s.nlisten + s.nopen;
 		free(pfd);
 		if ((pfd = calloc(n, sizeof(*pfd))) == NULL) {
 			r = PC_ERR_ALLOC;
@@ -377,10 +690,13 @@ server_run(const struct server_config *cfg, const struct conn_settings *cs,
 			pfd[1 + i].fd = s.lfd[i];
 			pfd[1 + i].events = POLLIN;
 		}
-		for (i = 0; i < s.nstartups; i++) {
-			pfd[1 + s.nlisten + i].fd = s.startups[i].fd;
-			pfd[1 + s.nlisten + i].events = POLLIN;
+		for (i = 0, k = 1 + s.nlisten; i < s.nstartups; i++) {
+			if (s.startups[i].fd == -1 || k >= n)
+				continue;
+			pfd[k].fd = s.startups[i].fd;
+			pfd[k++].events = POLLIN;
 		}
+		n = k;
 		if (poll(pfd, n, -1) == -1) {
 			if (errno == EINTR)
 				continue;
@@ -388,21 +704,27 @@ server_run(const struct server_config *cfg, const struct conn_settings *cs,
 			r = PC_ERR_SYSTEM;
 			goto out;
 		}
+		/* Startup pipes before SIGCHLD: a child's authenticated byte
+		 * is read before its exit is seen. */
+		for (k = 1 + s.nlisten; k < n; k++) {
+			if (pfd[k].revents == 0)
+				continue;
+			for (i = 0; i < s.nstartups; i++) {
+				if (s.startups[i].fd == pfd[k].fd) {
+					(void)startup_readable(&s, i);
+					break;
+				}
+			}
+		}
 		if (pfd[0].revents & POLLIN) {
 			while (read(sig_pipe[0], &c, 1) == 1) {
 				if (c == SIGCHLD)
-					reap_children();
+					reap_children(&s);
 				else if (c == SIGHUP)
 					hup = 1;
 				else
 					stop = 1;
 			}
-		}
-		/* Startup pipes first (backwards: forget_startup moves the
-		 * last entry into the hole). */
-		for (i = s.nstartups; i-- > 0;) {
-			if (pfd[1 + s.nlisten + i].revents != 0)
-				forget_startup(&s, i);
 		}
 		for (i = 0; i < s.nlisten && !stop && !hup; i++) {
 			if (pfd[1 + i].revents & POLLIN)
@@ -420,6 +742,7 @@ server_run(const struct server_config *cfg, const struct conn_settings *cs,
 	free(pfd);
 	close_all(&s);
 	free(s.startups);
+	policy_penalty_clear(&s.penalties);
 	remove_pidfile(&s);
 	return r;
 }

@@ -16,6 +16,19 @@ struct server_opts {
 	char **argv;		/* for the re-exec on SIGHUP */
 };
 
+/*
+ * A connection process's exit status, read by the listener for
+ * PerSourcePenalties (OpenSSH's sshd-session values): anything else from
+ * an unauthenticated connection counts as "noauth", and death by a crash
+ * signal as "crash".  A monitor reports its network process's crash with
+ * SERVER_EXIT_CRASH.
+ */
+#define SERVER_EXIT_OK		0
+#define SERVER_EXIT_GRACE	3	/* LoginGraceTime exceeded */
+#define SERVER_EXIT_CRASH	4	/* a process of ours crashed */
+#define SERVER_EXIT_AUTHFAIL	5	/* attempts made, none succeeded */
+#define SERVER_EXIT_NOAUTH	255	/* ended before any attempt */
+
 /* The name the daemon's own connections are checked under in
  * hosts.allow and hosts.deny. */
 #define SERVER_DAEMON_NAME	"portcullisd"

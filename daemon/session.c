@@ -747,6 +747,23 @@ be_session_request(void *arg, uint32_t id, const struct chan_req *req)
 	return PC_ERR_NOT_FOUND;
 }
 
+/* The peer's data, offered before it is buffered (chan.h data_in):
+ * written to the process's standard input if the pipe takes it now. */
+static size_t
+be_data_in(void *arg, uint32_t id, const uint8_t *p, size_t len)
+{
+	struct sessions *s = arg;
+	struct sess *se = find(s, id);
+	ssize_t n;
+
+	if (se == NULL || se->fd_in == -1 || se->pid <= 0) {
+		return 0;
+	}
+	n = write(se->fd_in, p, len);
+	/* Errors are left to pump_in, which sees them on the next try. */
+	return n > 0 ? (size_t)n : 0;
+}
+
 static void
 be_peer_eof(void *arg, uint32_t id)
 {
@@ -859,6 +876,7 @@ sessions_new(const struct session_params *p, struct sessions **sp)
 	s->be.session_request = be_session_request;
 	s->be.peer_eof = be_peer_eof;
 	s->be.closed = be_closed;
+	s->be.data_in = be_data_in;
 	if (s->sc.use_pam && p->priv == NULL &&
 	    (r = pamsession_open(s->sc.pam_service, p->user->name,
 	    p->peer->addr, &s->pam)) != 0) {

@@ -17,6 +17,8 @@
 #include "log.h"
 #include "match.h"
 #include "sessproc.h"
+
+#define SESSPROC_PIPE_SIZE	(1024 * 1024)
 #include "sesspty.h"
 
 #define SESSPROC_MOTD		"/etc/motd"
@@ -509,6 +511,16 @@ sessproc_spawn(const struct sessproc_params *p, pid_t *pidp,
 		error("session pipes: %s", strerror(errno));
 		r = PC_ERR_SYSTEM;
 		goto fail;
+	}
+	/*
+	 * Larger pipes for stdin and stdout: with the default 64 KiB, a bulk
+	 * transfer (scp, cat, tar) wakes the process and us for every 64
+	 * KiB, and the context switches cost more than the copies.  Best
+	 * effort: the kernel caps the size (fs.pipe-max-size).
+	 */
+	if (p->slave == -1) {
+		(void)fcntl(in[1], F_SETPIPE_SZ, SESSPROC_PIPE_SIZE);
+		(void)fcntl(out[1], F_SETPIPE_SZ, SESSPROC_PIPE_SIZE);
 	}
 	/*
 	 * The pipes belong to the user, as they do under sshd (whose

@@ -29,8 +29,14 @@ userfile_become(const struct auth_user *u, struct userfile_ids *s)
 		return 0;
 	s->euid = geteuid();
 	s->egid = getegid();
-	if ((s->ngroups = getgroups(NGROUPS_MAX, s->groups)) < 0)
+	if ((s->ngroups = getgroups(0, NULL)) < 0 ||
+	    (s->groups = calloc((size_t)s->ngroups + 1,
+	    sizeof(*s->groups))) == NULL ||
+	    (s->ngroups = getgroups(s->ngroups, s->groups)) < 0) {
+		free(s->groups);
+		s->groups = NULL;
 		return PC_ERR_SYSTEM;
+	}
 	/* From here on, whatever changed must be put back. */
 	s->switched = 1;
 	if (initgroups(u->name, u->gid) != 0 || setegid(u->gid) != 0 ||
@@ -56,6 +62,8 @@ userfile_restore(struct userfile_ids *s)
 		abort();
 	}
 	s->switched = 0;
+	free(s->groups);
+	s->groups = NULL;
 }
 
 /* Owned by the user or root, and not writable by group or others. */

@@ -37,7 +37,7 @@ struct userfile_ids {
 	uid_t euid;
 	gid_t egid;
 	int ngroups;
-	gid_t groups[NGROUPS_MAX];
+	gid_t *groups;		/* our groups, owned (NGROUPS_MAX is 65536) */
 };
 
 int	userfile_become(const struct auth_user *u,

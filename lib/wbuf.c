@@ -156,7 +156,7 @@ wbuf_set_max(struct wbuf *b, size_t max)
 int
 wbuf_reserve(struct wbuf *b, size_t len, uint8_t **pp)
 {
-	size_t need, nalloc;
+	size_t need, nalloc, amax;
 	uint8_t *nd;
 
 	if (pp != NULL)
@@ -170,24 +170,32 @@ wbuf_reserve(struct wbuf *b, size_t len, uint8_t **pp)
 	    wbuf_len(b) > (size_t)PTRDIFF_MAX - len)
 		return PC_ERR_NO_BUFFER_SPACE;
 	/*
-	 * Slide the unread data to the front when that makes room.  The
-	 * test is written as a subtraction (alloc >= size always) because
-	 * size + len can wrap when max is near SIZE_MAX.
+	 * No room at the end: slide the unread data to the front, but only
+	 * once the bytes already read are at least as many as those unread,
+	 * or when growing instead would pass the allocation cap (twice max).
+	 * Sliding at every chance moves a nearly full buffer for each small
+	 * append -- a channel's 4 MiB input for every 32 KiB packet -- while
+	 * this way each byte is moved about once.  The tests are written as
+	 * subtractions (alloc >= size >= off always) so that nothing wraps
+	 * when max is near SIZE_MAX.
 	 */
-	if (b->off > 0 && len > b->alloc - b->size) {
+	amax = b->max > SIZE_MAX / 2 ? SIZE_MAX : b->max * 2;
+	if (b->off > 0 && len > b->alloc - b->size &&
+	    (b->off >= b->size - b->off || len > amax - b->size)) {
 		memmove(b->d, b->d + b->off, b->size - b->off);
 		pc_wipe(b->d + (b->size - b->off), b->off);
 		b->size -= b->off;
 		b->off = 0;
 	}
-	/* Cannot wrap: either off is 0 or the data fits in alloc. */
+	/* Cannot wrap: size + len <= amax, or off is 0 and the unread data
+	 * plus len is at most max. */
 	need = b->size + len;
 	if (need > b->alloc) {
 		nalloc = b->alloc < WBUF_CHUNK ? WBUF_CHUNK : b->alloc;
 		while (nalloc < need)
 			nalloc = nalloc > SIZE_MAX / 2 ? need : nalloc * 2;
-		if (nalloc > b->max)
-			nalloc = need > b->max ? need : b->max;
+		if (nalloc > amax)
+			nalloc = need > amax ? need : amax;
 		/* Copy rather than realloc so the old bytes can be wiped. */
 		if ((nd = malloc(nalloc)) == NULL)
 			return PC_ERR_ALLOC;

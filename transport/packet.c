@@ -50,6 +50,22 @@ packet_input(struct packet *pk, const void *p, size_t len)
 	return wbuf_put(&pk->in, p, len);
 }
 
+int
+packet_input_reserve(struct packet *pk, size_t len, uint8_t **p)
+{
+	if (len > packet_input_space(pk))
+		return PC_ERR_NO_BUFFER_SPACE;
+	return wbuf_reserve(&pk->in, len, p);
+}
+
+int
+packet_input_commit(struct packet *pk, size_t reserved, size_t n)
+{
+	if (n > reserved)
+		return PC_ERR_INVALID_ARGUMENT;
+	return wbuf_consume_end(&pk->in, reserved - n);
+}
+
 size_t
 packet_input_space(const struct packet *pk)
 {
@@ -182,12 +198,22 @@ packet_set_keys(struct packet *pk, enum packet_dir_id id,
 int
 packet_write(struct packet *pk, const uint8_t *payload, size_t len)
 {
+	return packet_write2(pk, payload, len, NULL, 0);
+}
+
+int
+packet_write2(struct packet *pk, const uint8_t *head, size_t hlen,
+    const uint8_t *tail, size_t tlen)
+{
 	struct packet_dir *d = &pk->dir[PACKET_TX];
-	size_t aadlen, padlen, plen, total;
+	size_t aadlen, padlen, plen, total, len;
 	uint8_t *p;
 	int r;
 
-	if (len == 0 || len > PACKET_MAX_PAYLOAD)
+	if (hlen > PACKET_MAX_PAYLOAD || tlen > PACKET_MAX_PAYLOAD - hlen)
+		return PC_ERR_INVALID_ARGUMENT;
+	len = hlen + tlen;
+	if (len == 0)
 		return PC_ERR_INVALID_ARGUMENT;
 	aadlen = d->cipher == NULL ? 0 : d->aadlen;
 	/* Pad so that what is encrypted is a multiple of the block size:
@@ -201,8 +227,12 @@ packet_write(struct packet *pk, const uint8_t *payload, size_t len)
 		return r;
 	pc_put_u32(p, (uint32_t)plen);
 	p[4] = (uint8_t)padlen;
-	memcpy(p + 5, payload, len);
-	rand_bytes(p + 5 + len, padlen);
+	/* The payload is assembled in place, ready to be encrypted there. */
+	if (hlen > 0)
+		memcpy(p + 5, head, hlen);
+	if (tlen > 0)
+		memcpy(p + 5 + hlen, tail, tlen);
+	rand_padding(p + 5 + len, padlen);
 
 	if (d->cipher == NULL) {
 		/* no encryption before the first NEWKEYS */

@@ -64,6 +64,13 @@ void	packet_clear(struct packet *pk);
 
 /* Append received bytes; PC_ERR_NO_BUFFER_SPACE past PACKET_INPUT_MAX. */
 int	packet_input(struct packet *pk, const void *p, size_t len) PC_WUR;
+/* The same without a copy: reserve len bytes at the end of the input
+ * (*p, borrowed), read into them, then commit the n actually read (the
+ * rest is dropped).  Nothing else may touch the packet in between. */
+int	packet_input_reserve(struct packet *pk, size_t len,
+	    uint8_t **p) PC_WUR;
+int	packet_input_commit(struct packet *pk, size_t reserved,
+	    size_t n) PC_WUR;
 /* How many more input bytes fit. */
 size_t	packet_input_space(const struct packet *pk);
 /*
@@ -76,6 +83,10 @@ int	packet_read(struct packet *pk, const uint8_t **payload,
 	    size_t *len) PC_WUR;
 int	packet_write(struct packet *pk, const uint8_t *payload,
 	    size_t len) PC_WUR;
+/* A payload in two parts (a message header and its data), assembled in
+ * the output buffer without an intermediate copy. */
+int	packet_write2(struct packet *pk, const uint8_t *head, size_t hlen,
+	    const uint8_t *tail, size_t tlen) PC_WUR;
 
 const uint8_t *packet_output_ptr(const struct packet *pk, size_t *len);
 int	packet_output_consume(struct packet *pk, size_t n) PC_WUR;

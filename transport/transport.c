@@ -301,6 +301,30 @@ tp_send_wbuf(struct tp *t, const struct wbuf *payload)
 	return tp_send(t, wbuf_ptr(payload), wbuf_len(payload));
 }
 
+int
+tp_send2(struct tp *t, const uint8_t *head, size_t hlen, const uint8_t *tail,
+    size_t tlen)
+{
+	int r;
+
+	if (t->disconnected)
+		return PC_ERR_CONN_CLOSED;
+	if (hlen == 0 || hlen > PACKET_MAX_PAYLOAD ||
+	    tlen > PACKET_MAX_PAYLOAD - hlen)
+		return PC_ERR_INVALID_ARGUMENT;
+	if (must_hold(t)) {
+		/* Held as one string, as tp_send holds a payload. */
+		if ((r = wbuf_put_u32(&t->sendq, (uint32_t)(hlen + tlen))) != 0 ||
+		    (r = wbuf_put(&t->sendq, head, hlen)) != 0 ||
+		    (r = wbuf_put(&t->sendq, tail, tlen)) != 0)
+			return r;
+		return 0;
+	}
+	if ((r = packet_write2(&t->pk, head, hlen, tail, tlen)) != 0)
+		return r;
+	return maybe_rekey(t);
+}
+
 /* Release what was held during the kex, in order. */
 static int
 flush_sendq(struct tp *t)
@@ -777,6 +801,18 @@ int
 tp_input(struct tp *t, const void *p, size_t len)
 {
 	return packet_input(&t->pk, p, len);
+}
+
+int
+tp_input_reserve(struct tp *t, size_t len, uint8_t **p)
+{
+	return packet_input_reserve(&t->pk, len, p);
+}
+
+int
+tp_input_commit(struct tp *t, size_t reserved, size_t n)
+{
+	return packet_input_commit(&t->pk, reserved, n);
 }
 
 size_t

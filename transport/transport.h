@@ -70,6 +70,15 @@ size_t	tp_input_space(const struct tp *t);
 int	tp_next(struct tp *t, const uint8_t **msg, size_t *len) PC_WUR;
 int	tp_send(struct tp *t, const uint8_t *payload, size_t len) PC_WUR;
 int	tp_send_wbuf(struct tp *t, const struct wbuf *payload) PC_WUR;
+/* A message in two parts (a header and its data, e.g. CHANNEL_DATA),
+ * framed without being copied together first. */
+int	tp_send2(struct tp *t, const uint8_t *head, size_t hlen,
+	    const uint8_t *tail, size_t tlen) PC_WUR;
+/* tp_input without the copy: reserve at most tp_input_space bytes (*p,
+ * borrowed), read the socket into them, commit what was read.  No other
+ * tp call in between. */
+int	tp_input_reserve(struct tp *t, size_t len, uint8_t **p) PC_WUR;
+int	tp_input_commit(struct tp *t, size_t reserved, size_t n) PC_WUR;
 const uint8_t *tp_output_ptr(const struct tp *t, size_t *len);
 int	tp_output_consume(struct tp *t, size_t n) PC_WUR;
 

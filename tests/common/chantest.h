@@ -87,6 +87,11 @@ struct env {
 	struct saved_global global;
 	uint32_t result_ids[MAX_CALLS];
 	int result_ok[MAX_CALLS];
+	/* data_in: takes at most data_take bytes a call, kept in taken */
+	size_t data_take;
+	uint8_t taken[4096];
+	size_t ntaken;
+	unsigned ndata_in;
 };
 
 static inline char *
@@ -227,6 +232,22 @@ be_global(void *arg, const struct chan_global_req *req, uint32_t *port)
 	    strcmp(req->name, "tcpip-forward") == 0)
 		*port = e->global_port;
 	return e->global_result;
+}
+
+static inline size_t
+be_data_in(void *arg, uint32_t id, const uint8_t *p, size_t len)
+{
+	struct env *e = arg;
+	size_t n = len < e->data_take ? len : e->data_take, keep = n;
+
+	(void)id;
+	e->ndata_in++;
+	/* Record what fits; take n either way. */
+	if (keep > sizeof(e->taken) - e->ntaken)
+		keep = sizeof(e->taken) - e->ntaken;
+	memcpy(e->taken + e->ntaken, p, keep);
+	e->ntaken += keep;
+	return n;
 }
 
 static inline void

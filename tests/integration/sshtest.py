@@ -71,7 +71,11 @@ def server_specific_config_lines():
                 "AuthorizedKeysFile none", "KbdInteractiveAuthentication no"]
     # The machine's own hosts.allow / hosts.deny must not decide a test:
     # empty tables unless a test names its own (with -o, which wins).
-    return ["TCPWrappersAllowFile /dev/null", "TCPWrappersDenyFile /dev/null"]
+    # PerSourcePenalties (on by default, as in OpenSSH 9.8) would refuse
+    # 127.0.0.1 after a test's deliberate failures; tests of the
+    # penalties turn them on with -o.
+    return ["TCPWrappersAllowFile /dev/null", "TCPWrappersDenyFile /dev/null",
+            "PerSourcePenalties no"]
 
 
 def prepare_server_environment():

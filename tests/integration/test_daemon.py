@@ -37,8 +37,12 @@ class Daemon:
         self.conf = self.tmp / "portcullisd.conf"
         self.pidfile = self.tmp / "portcullisd.pid"
         self.logpath = self.tmp / "daemon.log"
+        # PerSourcePenalties off: the floods and failures here come from
+        # 127.0.0.1, the address the tests then log in from (its own
+        # tests are in test_penalties.py).
         self.lines = ["ListenAddress 127.0.0.1", "Port %d" % self.port,
-                      "PidFile %s" % self.pidfile, "LogLevel DEBUG3"]
+                      "PidFile %s" % self.pidfile, "LogLevel DEBUG3",
+                      "PerSourcePenalties no"]
         self.lines += ["HostKey %s" % k for k in host_keys]
         self.lines += list(lines)
         self.args = list(args)
@@ -390,6 +394,31 @@ def test_maxstartups_flood_lets_users_in(daemon, auth_user, user_keys):
     assert d.proc.poll() is None
     res = sshtest.ssh_login(d.port, auth_user.name, key=key, timeout=20)
     assert res.authenticated("publickey"), res
+
+
+def test_maxstartups_counts_only_unauthenticated(daemon, auth_user,
+                                                 user_keys):
+    """MaxStartups limits connections before authentication only (sshd(8)):
+    with "MaxStartups 2", four authenticated idle connections do not stop
+    a fifth login."""
+    key = user_keys["ed25519"]
+    auth_user.authorize(sshtest.pub_line(key))
+    d = daemon(lines=["MaxStartups 2", "PubkeyAuthentication yes",
+                      "UsePAM no"]).start()
+    held = []
+    try:
+        for i in range(4):
+            c = sshtest.ForwardClient(d.port, auth_user.name, key, [])
+            held.append(c)
+            assert c.wait_for(r"Authenticated to|Authentication "
+                              r"succeeded", timeout=10), c.stderr()
+        res = sshtest.ssh_login(d.port, auth_user.name, key=key,
+                                timeout=20)
+        assert res.authenticated("publickey"), d.log()[-3000:]
+        assert "drop connection" not in d.log()
+    finally:
+        for c in held:
+            c.stop()
 
 
 # --- systemd unit ------------------------------------------------------

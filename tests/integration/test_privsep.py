@@ -163,6 +163,27 @@ def test_network_process_sandboxed(server_factory):
     assert wait_for(lambda: children(srv.proc.pid) == [])
 
 
+def test_network_process_dies_with_its_monitor(server_factory):
+    """A monitor gone (crash, kill) takes the network process along: the
+    client sees the connection end at once, not at LoginGraceTime."""
+    srv = server_factory()
+    s = banner_only(srv.port)
+    try:
+        mon, net = monitor_and_network(srv)
+        os.kill(mon, signal.SIGKILL)
+        s.settimeout(5)
+        try:
+            while s.recv(4096):
+                pass
+        except ConnectionResetError:
+            pass
+        assert wait_for(lambda: not os.path.exists("/proc/%d" % net) or
+                        "Z" in Path("/proc/%d/stat" % net).read_text()
+                        .rsplit(")", 1)[1].split()[0])
+    finally:
+        s.close()
+
+
 def test_log_lines_relayed_with_preauth_suffix(server_factory):
     srv = server_factory()
     since = srv.log_offset()

@@ -414,6 +414,54 @@ test_data_in_order(void **state)
 	no_more_msgs(e);
 }
 
+/*
+ * data_in: offered only while nothing is buffered; what it takes is not
+ * buffered and counts as consumed for the window; the rest is buffered
+ * in order, and while anything is buffered later data queues behind it.
+ */
+static void
+test_data_write_through(void **state)
+{
+	struct env *e = *state;
+	const uint8_t *p;
+	size_t len;
+	uint32_t id = open_ok(e, 10, 1000, 1000);
+
+	e->b.data_in = be_data_in;
+	e->data_take = 3;
+	OK(send_data(e, id, "abcdef", 6));
+	assert_int_equal(e->ndata_in, 1);
+	assert_int_equal(e->ntaken, 3);
+	assert_memory_equal(e->taken, "abc", 3);
+	p = chan_recv_ptr(e->cc, id, &len);
+	assert_int_equal(len, 3);
+	assert_memory_equal(p, "def", 3);
+	/* Something is buffered: the next data is not offered. */
+	OK(send_data(e, id, "gh", 2));
+	assert_int_equal(e->ndata_in, 1);
+	p = chan_recv_ptr(e->cc, id, &len);
+	assert_int_equal(len, 5);
+	assert_memory_equal(p, "defgh", 5);
+	OK(chan_recv_consume(e->cc, id, 5));
+	/* Empty again: offered, all taken, nothing buffered. */
+	e->data_take = 100;
+	OK(send_data(e, id, "ijk", 3));
+	assert_int_equal(e->ndata_in, 2);
+	(void)chan_recv_ptr(e->cc, id, &len);
+	assert_int_equal(len, 0);
+	assert_memory_equal(e->taken, "abcijk", 6);
+	no_more_msgs(e);
+	/* Taken bytes re-open the window like consumed ones: half of it
+	 * taken by data_in gives the WINDOW_ADJUST. */
+	e->data_take = SIZE_MAX;
+	e->ntaken = 0;
+	fill(e, id, CHAN_WINDOW / 2 - 11 - 1, 0);
+	no_more_msgs(e);
+	fill(e, id, 1, 0);
+	expect_window_adjust(e, 10, CHAN_WINDOW / 2);
+	e->b.data_in = NULL;
+}
+
 /* WINDOW_ADJUST exactly when half the window is consumed, for that much;
  * the peer may then send exactly the window again. */
 static void
@@ -782,6 +830,48 @@ test_send_pending_bound(void **state)
 	assert_int_equal(got, total);
 	client_reset(e);
 	free(buf);
+}
+
+/*
+ * The connection's total cap: CHAN_MAX_BUFFERED / CHAN_WINDOW channels
+ * with full windows reach it; then no channel takes data to send (the
+ * daemon stops reading its descriptors) and chan_buffered says the
+ * socket must wait.  Consuming one window makes room again.
+ */
+static void
+test_total_cap(void **state)
+{
+	struct env *e = *state;
+	uint32_t id[CHAN_MAX_BUFFERED / CHAN_WINDOW + 1];
+	size_t i, n = sizeof(id) / sizeof(id[0]), before;
+	struct wbuf v;
+
+	for (i = 0; i < n; i++)
+		id[i] = open_ok(e, 40 + (uint32_t)i, 0xffffffff,
+		    CHAN_MAX_PACKET);
+	pair_pump(&e->p);
+	client_reset(e);
+	before = chan_buffered(e->cc);
+	assert_true(chan_send_space(e->cc, id[n - 1]) > 0);
+	for (i = 0; i + 1 < n; i++) {
+		fill(e, id[i], CHAN_WINDOW, (uint8_t)i);
+		assert_int_equal(chan_buffered(e->cc),
+		    before + (i + 1) * (size_t)CHAN_WINDOW);
+	}
+	assert_true(chan_buffered(e->cc) >= CHAN_MAX_BUFFERED);
+	assert_int_equal(chan_send_space(e->cc, id[n - 1]), 0);
+	assert_int_equal(chan_send_data(e->cc, id[n - 1], 0,
+	    (const uint8_t *)"x", 1), 0);
+	/* One channel drained: its window's worth of room again. */
+	OK(chan_recv_consume(e->cc, id[0], CHAN_WINDOW));
+	next_msg(e, &v, SSH2_MSG_CHANNEL_WINDOW_ADJUST);
+	client_reset(e);
+	assert_int_equal(chan_buffered(e->cc),
+	    before + (n - 2) * (size_t)CHAN_WINDOW);
+	assert_true(chan_send_space(e->cc, id[n - 1]) > 0);
+	/* The drained channel takes a full window again. */
+	fill(e, id[0], CHAN_WINDOW, 0x5a);
+	assert_int_equal(chan_send_space(e->cc, id[n - 1]), 0);
 }
 
 /* No data is taken while the transport holds output for a rekey. */
@@ -1528,6 +1618,7 @@ main(void)
 		T(test_req_unknown),
 		T(test_req_malformed),
 		T(test_data_in_order),
+		T(test_data_write_through),
 		T(test_window_adjust),
 		T(test_window_adjust_sum),
 		T(test_data_beyond_window),
@@ -1543,6 +1634,7 @@ main(void)
 		T(test_send_window),
 		T(test_send_big_packets),
 		T(test_send_pending_bound),
+		T(test_total_cap),
 		T(test_send_during_rekey),
 		T(test_send_window_overflow),
 		T(test_send_stderr),

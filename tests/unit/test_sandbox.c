@@ -31,6 +31,9 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -159,6 +162,23 @@ run_call_arg(uint32_t arch, int nr, unsigned i, uint64_t arg)
 	d.arch = arch;
 	d.nr = nr;
 	d.args[i] = arg;
+	assert_non_null(f = sandbox_filter(&n));
+	return bpf_run(f, n, &d);
+}
+
+/* setsockopt(level, optname) through the filter. */
+static uint32_t
+run_quickack(uint64_t level, uint64_t optname)
+{
+	const struct sock_filter *f;
+	struct seccomp_data d;
+	size_t n;
+
+	memset(&d, 0, sizeof(d));
+	d.arch = NATIVE_ARCH;
+	d.nr = __NR_setsockopt;
+	d.args[1] = level;
+	d.args[2] = optname;
 	assert_non_null(f = sandbox_filter(&n));
 	return bpf_run(f, n, &d);
 }
@@ -299,6 +319,19 @@ test_filter_program(void **state)
 	    0x100000000ULL | FUTEX_WAKE_PRIVATE), SECCOMP_RET_ALLOW);
 	assert_int_equal(run_call_arg(NATIVE_ARCH, __NR_futex, 2,
 	    FUTEX_WAKE_PRIVATE), SECCOMP_RET_KILL_PROCESS);
+	/* setsockopt: TCP_QUICKACK only (the loop saw level 0 killed). */
+	assert_int_equal(run_quickack(IPPROTO_TCP, TCP_QUICKACK),
+	    SECCOMP_RET_ALLOW);
+	assert_int_equal(run_quickack(IPPROTO_TCP, TCP_NODELAY),
+	    SECCOMP_RET_KILL_PROCESS);
+	assert_int_equal(run_quickack(SOL_SOCKET, TCP_QUICKACK),
+	    SECCOMP_RET_KILL_PROCESS);
+	assert_int_equal(run_quickack(SOL_SOCKET, SO_ATTACH_FILTER),
+	    SECCOMP_RET_KILL_PROCESS);
+	assert_int_equal(run_quickack(IPPROTO_IP, IP_OPTIONS),
+	    SECCOMP_RET_KILL_PROCESS);
+	assert_int_equal(run_quickack(IPPROTO_TCP, TCP_QUICKACK + 0x10000),
+	    SECCOMP_RET_KILL_PROCESS);
 #else
 	(void)state;
 	print_message("skipped: no seccomp filter for this architecture\n");
@@ -808,6 +841,13 @@ allowed_work(struct child *c)
 	CHK(syscall(SYS_gettimeofday, &tv, NULL) == 0);
 	CHK(time(NULL) > 0);
 	CHK(getpid() > 1);
+	/* TCP_QUICKACK (on a pipe: refused by the kernel, not killed). */
+	{
+		int on = 1;
+
+		CHK(setsockopt(p[0], IPPROTO_TCP, TCP_QUICKACK, &on,
+		    sizeof(on)) == -1 && errno == ENOTSOCK);
+	}
 	/* Waking futex waiters (there are none): pthread_once does it. */
 	{
 		static int word;
@@ -1002,6 +1042,16 @@ bad_stat(struct child *c)
 }
 
 static void
+bad_setsockopt(struct child *c)
+{
+	int on = 1;
+
+	/* Another TCP option than TCP_QUICKACK. */
+	(void)!setsockopt(c->ctl[0], IPPROTO_TCP, TCP_NODELAY, &on,
+	    sizeof(on));
+}
+
+static void
 bad_futex_wait(struct child *c)
 {
 	static int word = 1;
@@ -1074,6 +1124,7 @@ static const struct {
 	{ "dup", bad_dup },
 	{ "stat", bad_stat },
 	{ "futex wait", bad_futex_wait },
+	{ "setsockopt TCP_NODELAY", bad_setsockopt },
 	{ "mmap PROT_EXEC", bad_mmap_exec },
 	{ "mprotect PROT_EXEC", bad_mprotect_exec },
 	{ "x32 ABI", bad_x32 },

@@ -780,6 +780,46 @@ test_pubkey_query(void **state)
 	no_more_msgs(e);
 }
 
+/*
+ * USERAUTH_MAX_REQUESTS: publickey queries answered with PK_OK are no
+ * failures, so MaxAuthTries never ends a client that repeats them; the
+ * request cap does.
+ */
+static void
+test_request_cap(void **state)
+{
+	struct env *e = *state;
+	struct pkreq q;
+	unsigned i;
+
+	start(e);
+	memset(&q, 0, sizeof(q));
+	q.key = k_ed;
+	q.alg = "ssh-ed25519";
+	for (i = 0; i < USERAUTH_MAX_REQUESTS; i++) {
+		assert_int_equal(send_pubkey(e, &q), 0);
+		expect_pk_ok(e, "ssh-ed25519", k_ed);
+		/* The pair keeps PAIR_MAX_MSGS each way: forget what both
+		 * sides have handled. */
+		if (e->seen == e->p.c.nmsgs && e->handled == e->p.s.nmsgs) {
+			size_t k;
+
+			for (k = 0; k < e->p.c.nmsgs; k++)
+				wbuf_reset(&e->p.c.msgs[k]);
+			for (k = 0; k < e->p.s.nmsgs; k++)
+				wbuf_reset(&e->p.s.msgs[k]);
+			e->p.c.nmsgs = e->p.s.nmsgs = 0;
+			e->seen = e->handled = 0;
+		}
+	}
+	assert_int_equal(userauth_failures(e->ua), 0);
+	assert_int_equal(send_pubkey(e, &q), PC_ERR_AUTH_FAILED);
+	assert_string_equal(userauth_last_error(e->ua),
+	    "Too many authentication failures");
+	assert_logged("maximum authentication attempts exceeded for alice "
+	    "from 192.0.2.1 port 4242 ssh2");
+}
+
 static void
 test_pubkey_signed(void **state)
 {
@@ -1659,7 +1699,7 @@ test_max_tries(void **state)
 	    "Too many authentication failures");
 	assert_int_equal(e->reason, SSH2_DISCONNECT_PROTOCOL_ERROR);
 	assert_logged("maximum authentication attempts exceeded for alice "
-	    FROM);
+	    "from 192.0.2.1 port 4242 ssh2");
 	/* No FAILURE for it. */
 	no_more_msgs(e);
 }
@@ -1983,6 +2023,7 @@ main(void)
 		T(test_none_lists_enabled),
 		T(test_banner),
 		T(test_pubkey_query),
+		T(test_request_cap),
 		T(test_pubkey_signed),
 		T(test_pubkey_signed_ecdsa_rsa),
 		T(test_pubkey_refused),
