@@ -102,7 +102,7 @@ enum mon_phase {
 };
 
 /* Caps: past them a request is refused. */
-#define MON_MAX_PREAUTH_REQUESTS 2048	/* everything before AUTH_DONE */
+#define MON_MAX_PREAUTH_REQUESTS 4096	/* everything before AUTH_DONE */
 #define MON_MAX_PREAUTH_SIGNS	64	/* key exchanges before auth */
 #define MON_MAX_KEYS		32	/* keys pubkey_allowed accepted */
 #define MON_MAX_DONE		32	/* methods that succeeded */

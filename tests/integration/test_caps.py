@@ -2,8 +2,9 @@
 windows full, cannot make the daemon's connection process grow without
 bound (docs/portcullisd.8, LIMITS).
 
-The connection process is the listener's child holding the server end of
-our socket; its memory is VmRSS in /proc/PID/status.  "Stops reading" is
+The connection process is the one holding the server end of our socket
+(after authentication, the monitor's child, which runs as the user); its
+memory is VmRSS in /proc/PID/status.  "Stops reading" is
 real TCP back-pressure: paramiko's transport thread is blocked inside the
 channel's input buffer (we hold that buffer's lock), so it reads nothing
 more from the socket, while the window we granted is 2 GiB -- only the
@@ -57,8 +58,22 @@ def listener_children(pid):
         return [int(x) for x in f.read().split()]
 
 
+def descendants(pid):
+    """The listener's children (monitors) and theirs (the processes that
+    serve the connection after authentication: privilege separation)."""
+    out = []
+    for c in listener_children(pid):
+        out.append(c)
+        try:
+            out += listener_children(c)
+        except FileNotFoundError:
+            continue
+    return out
+
+
 def conn_pid(srv, sock):
-    """The listener's child serving sock (by the server end's inode)."""
+    """The process serving sock (by the server end's inode): after
+    authentication the monitor's child, which alone holds the socket."""
     caddr, cport = sock.getsockname()
     want = "%08X:%04X" % (int.from_bytes(socket.inet_aton(caddr), "little"),
                           cport)
@@ -69,7 +84,7 @@ def conn_pid(srv, sock):
             if fields[2] == want and fields[1].endswith(":%04X" % srv.port):
                 inode = fields[9]
     assert inode is not None
-    for pid in listener_children(srv.proc.pid):
+    for pid in descendants(srv.proc.pid):
         try:
             for fd in os.listdir("/proc/%d/fd" % pid):
                 try:
