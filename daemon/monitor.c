@@ -541,7 +541,20 @@ mon_reap_network(struct mon_conn *mc, pid_t pid, int logfd, int killed)
 	}
 	if (!WIFSIGNALED(st))
 		return 0;
-	mc->end = CONN_END_CRASH;
+	/* The signals of a fault, an abort or a seccomp violation, as the
+	 * listener tells a crash (daemon/server.c); others (a kill from
+	 * outside) are no crash of ours. */
+	switch (WTERMSIG(st)) {
+	case SIGSEGV: case SIGBUS: case SIGTRAP: case SIGSYS: case SIGFPE:
+	case SIGILL: case SIGABRT:
+		mc->end = CONN_END_CRASH;
+		break;
+	default:
+		debug("monitor: network process %ld for %s port %d killed by "
+		    "signal %d", (long)pid, mc->pi.addr, mc->pi.port,
+		    WTERMSIG(st));
+		return 0;
+	}
 	if (WTERMSIG(st) == SIGSYS)
 		error("monitor: network process %ld for %s port %d killed by "
 		    "the sandbox (SIGSYS: a forbidden system call)",

@@ -224,6 +224,33 @@ def test_forbidden_syscall_kills_network_process(server_factory,
     assert srv.alive()
 
 
+@pytest.mark.skipif(not SECCOMP, reason="built --disable-seccomp-filter")
+def test_forbidden_syscall_penalised_as_crash(server_factory, monkeypatch):
+    """The listener charges the source with a crash (PerSourcePenalties):
+    the monitor reports its network process's death so."""
+    if not os.access(HOOKS_BINARY, os.X_OK):
+        pytest.skip("%s not built (make test-bins)" % HOOKS_BINARY)
+    monkeypatch.setenv("PC_TEST_BINARY", str(HOOKS_BINARY))
+    env = dict(os.environ, PC_TEST_HOOK="forbidden-syscall")
+    srv = server_factory(_env=env, PerSourcePenalties="crash:30 noauth:0")
+    since = srv.log_offset()
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.settimeout(10)
+    s.bind(("127.0.0.3", 0))
+    s.connect(("127.0.0.1", srv.port))
+    try:
+        s.sendall(b"SSH-2.0-pctest_privsep\r\n")
+        while s.recv(4096):
+            pass
+    except ConnectionResetError:
+        pass
+    finally:
+        s.close()
+    assert srv.wait_log(r"ipv4: new 127\.0\.0\.3/32 active penalty of "
+                        r"30\.000 seconds for penalty: caused crash",
+                        since=since, timeout=10), srv.log_since(since)
+
+
 def test_hook_absent_from_normal_daemon(server_factory):
     """PC_TEST_HOOK means nothing to the installed daemon."""
     assert b"PC_TEST_HOOK" not in Path(sshtest.server_binary()).read_bytes()
