@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "authmem.h"
+#include "fuzzauth.h"
 #include "fuzzcheap.h"
 #include "fuzzkeys.h"
 #include "fuzzseed.h"
@@ -45,7 +46,6 @@
 #include "userauth.h"
 
 #define MAX_MSGS	32
-#define HOSTBOUND	"publickey-hostbound-v00@openssh.com"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
@@ -278,130 +278,62 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 
 /* ------------------------------------------------------------- seeds */
 
+static struct wbuf seed_msg;
+
 static void
-msg_put(struct wbuf *seed, const struct wbuf *m)
+msg_put(struct wbuf *seed)
 {
-	fuzzseed_u16(seed, wbuf_len(m));
-	fuzzseed_put(seed, wbuf_ptr(m), wbuf_len(m));
+	fuzzseed_u16(seed, wbuf_len(&seed_msg));
+	fuzzseed_put(seed, wbuf_ptr(&seed_msg), wbuf_len(&seed_msg));
 }
 
 static void
 service_request(struct wbuf *seed)
 {
-	struct wbuf m;
-
-	wbuf_init(&m, 0);
-	if (wbuf_put_u8(&m, SSH2_MSG_SERVICE_REQUEST) != 0 ||
-	    wbuf_put_cstring(&m, "ssh-userauth") != 0)
-		abort();
-	msg_put(seed, &m);
-	wbuf_clear(&m);
-}
-
-static void
-request_head(struct wbuf *m, const char *user, const char *method)
-{
-	wbuf_reset(m);
-	if (wbuf_put_u8(m, SSH2_MSG_USERAUTH_REQUEST) != 0 ||
-	    wbuf_put_cstring(m, user) != 0 ||
-	    wbuf_put_cstring(m, "ssh-connection") != 0 ||
-	    wbuf_put_cstring(m, method) != 0)
-		abort();
+	fuzzauth_service_request(&seed_msg);
+	msg_put(seed);
 }
 
 static void
 req_none(struct wbuf *seed, const char *user)
 {
-	struct wbuf m;
-
-	wbuf_init(&m, 0);
-	request_head(&m, user, "none");
-	msg_put(seed, &m);
-	wbuf_clear(&m);
+	fuzzauth_none(&seed_msg, user);
+	msg_put(seed);
 }
 
 static void
 req_password(struct wbuf *seed, const char *user, const char *pw)
 {
-	struct wbuf m;
-
-	wbuf_init(&m, 0);
-	request_head(&m, user, "password");
-	if (wbuf_put_bool(&m, 0) != 0 || wbuf_put_cstring(&m, pw) != 0)
-		abort();
-	msg_put(seed, &m);
-	wbuf_clear(&m);
+	fuzzauth_password(&seed_msg, user, pw);
+	msg_put(seed);
 }
 
-/* A publickey request, as RFC 4252 s. 7 and PROTOCOL s. 2.5 build it;
- * signed with the session id of this process's (fixed) kex. */
+/* Signed with the session id of this process's (fixed) kex. */
 static void
 req_pubkey(struct wbuf *seed, const char *user, const struct pc_key *k,
     const char *alg, int with_sig, int hostbound)
 {
-	const char *method = hostbound ? HOSTBOUND : "publickey";
-	struct wbuf m, blob, hk, d;
 	const uint8_t *sid;
 	size_t sidlen;
 
-	wbuf_init(&m, 0);
-	wbuf_init(&blob, 0);
-	wbuf_init(&hk, 0);
-	wbuf_init(&d, 0);
-	if (key_to_blob(k, &blob) != 0 || key_to_blob(hostkey, &hk) != 0)
-		abort();
-	request_head(&m, user, method);
-	if (wbuf_put_bool(&m, with_sig) != 0 ||
-	    wbuf_put_cstring(&m, alg) != 0 ||
-	    wbuf_put_stringb(&m, &blob) != 0 ||
-	    (hostbound && wbuf_put_stringb(&m, &hk) != 0))
-		abort();
-	if (with_sig) {
-		sid = tp_session_id(client, &sidlen);
-		if (wbuf_put_string(&d, sid, sidlen) != 0 ||
-		    wbuf_put(&d, wbuf_ptr(&m), wbuf_len(&m)) != 0)
-			abort();
-		wbuf_reset(&blob);
-		if (key_sign(k, alg, wbuf_ptr(&d), wbuf_len(&d), &blob) != 0 ||
-		    wbuf_put_stringb(&m, &blob) != 0)
-			abort();
-	}
-	msg_put(seed, &m);
-	wbuf_clear(&m);
-	wbuf_clear(&blob);
-	wbuf_clear(&hk);
-	wbuf_clear(&d);
+	sid = tp_session_id(client, &sidlen);
+	fuzzauth_pubkey(&seed_msg, user, k, alg, with_sig,
+	    hostbound ? hostkey : NULL, sid, sidlen);
+	msg_put(seed);
 }
 
 static void
 req_kbdint(struct wbuf *seed, const char *user)
 {
-	struct wbuf m;
-
-	wbuf_init(&m, 0);
-	request_head(&m, user, "keyboard-interactive");
-	if (wbuf_put_cstring(&m, "") != 0 || wbuf_put_cstring(&m, "") != 0)
-		abort();
-	msg_put(seed, &m);
-	wbuf_clear(&m);
+	fuzzauth_kbdint(&seed_msg, user);
+	msg_put(seed);
 }
 
 static void
 info_response(struct wbuf *seed, unsigned n, const char *const *answers)
 {
-	struct wbuf m;
-	unsigned i;
-
-	wbuf_init(&m, 0);
-	if (wbuf_put_u8(&m, SSH2_MSG_USERAUTH_INFO_RESPONSE) != 0 ||
-	    wbuf_put_u32(&m, n) != 0)
-		abort();
-	for (i = 0; i < n; i++) {
-		if (wbuf_put_cstring(&m, answers[i]) != 0)
-			abort();
-	}
-	msg_put(seed, &m);
-	wbuf_clear(&m);
+	fuzzauth_info_response(&seed_msg, n, answers);
+	msg_put(seed);
 }
 
 static void
@@ -423,6 +355,7 @@ write_seeds(void)
 	struct wbuf seed;
 
 	wbuf_init(&seed, 0);
+	wbuf_init(&seed_msg, 0);
 
 	/* OpenSSH's usual order: none, key query, signed key. */
 	seed_begin(&seed, all, 5);
@@ -477,6 +410,7 @@ write_seeds(void)
 	req_none(&seed, "alice");
 	fuzzseed_write("root_then_change", &seed);
 	wbuf_clear(&seed);
+	wbuf_clear(&seed_msg);
 }
 
 int
