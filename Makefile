@@ -163,7 +163,11 @@ build/bench/%: tests/bench/%.c $(TEST_HELPERS:%.c=$(OBJ)/%.o) $(DAEMON_OBJS) bui
 bench: all $(BENCH_SRCS:tests/bench/%.c=build/bench/%)
 	@build/bench/kex_bench
 
-# Run every fuzz target for FUZZ_SECONDS each (make fuzz FUZZ_SECONDS=600).
+# Run every fuzz target for FUZZ_SECONDS each (make fuzz FUZZ_SECONDS=600),
+# over its seed corpus tests/fuzz/corpus/NAME first.  The targets that
+# record their seeds from real sessions write them again with
+#   PC_FUZZ_WRITE_SEEDS=tests/fuzz/corpus/NAME build/fuzz-bin/fuzz_NAME -runs=0
+# (see tests/fuzz/fuzzseed.h).
 fuzz: fuzz-bins
 	@build-aux/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 
