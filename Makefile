@@ -33,9 +33,11 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 # -DPC_FUZZ_CHEAP, in these objects only, compiles in the shortcuts of
 # lib/fuzzcheap.h: a target may switch on fixed randomness (a fixed
 # ephemeral kex key and KEXINIT cookie, so a recorded client stream
-# replays), fake host-key signatures and userauth signatures that are bad
-# without being checked.  They stay off unless a target turns them on
-# (fuzz_preauth does); every other build compiles none of it.
+# replays), fake host-key signatures, userauth signatures that are bad
+# without being checked, and MACs that are not checked (so mutations of a
+# recorded encrypted stream reach the messages).  They stay off unless a
+# target turns them on (fuzz_preauth does); every other build compiles
+# none of it.
 FUZZ_FLAGS = -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g \
 	-DPC_FUZZING -DPC_FUZZ_CHEAP

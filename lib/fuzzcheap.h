@@ -20,6 +20,11 @@
  *   bytes are the fuzz input).
  * PC_FUZZ_BAD_USERSIG: userauth treats every publickey signature as bad
  *   without verifying it.
+ * PC_FUZZ_SKIP_MAC: received MACs and AEAD tags are not checked
+ *   (mac_verify, chacha20-poly1305, AES-GCM).  The ciphers are stream
+ *   ciphers, so a bit the fuzzer flips in the ciphertext of a recorded
+ *   session is a bit flipped in the plaintext: mutations reach the
+ *   messages after NEWKEYS instead of all dying as MAC errors.
  *
  * Owned by crypto/rand.c, which defines the variable.
  */
@@ -30,6 +35,7 @@
 #define PC_FUZZ_FIXED_RANDOM	0x01u
 #define PC_FUZZ_FAKE_HOSTSIG	0x02u
 #define PC_FUZZ_BAD_USERSIG	0x04u
+#define PC_FUZZ_SKIP_MAC	0x08u
 
 extern unsigned pc_fuzz_cheap;
 #endif

@@ -23,9 +23,14 @@
  *                         client stream was encrypted under are derived
  *                         again, and inputs get past NEWKEYS;
  *   PC_FUZZ_FAKE_HOSTSIG  no host key signature is made;
- *   PC_FUZZ_BAD_USERSIG   publickey signatures are bad without a check.
+ *   PC_FUZZ_BAD_USERSIG   publickey signatures are bad without a check;
+ *   PC_FUZZ_SKIP_MAC      MACs and AEAD tags are not checked, so that a
+ *                         mutated ciphertext decrypts to a mutated message
+ *                         (the ciphers are stream ciphers) and reaches
+ *                         the transport's gate and userauth.
  * With PC_FUZZ_FULL_CRYPTO=1 in the environment only the first is on:
- * the target still works, signing and verifying for real, more slowly.
+ * the target still works, signing and verifying for real and checking
+ * every MAC, more slowly and less deep.
  * Normal builds contain none of this.
  *
  * Seeds: PC_FUZZ_WRITE_SEEDS=DIR (fuzzseed.h) records real sessions: a
@@ -457,7 +462,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	userkey2 = fuzzkey_load(FUZZKEY_USER_ECDSA);
 	cheap = PC_FUZZ_FIXED_RANDOM;
 	if (full == NULL || strcmp(full, "1") != 0)
-		cheap |= PC_FUZZ_FAKE_HOSTSIG | PC_FUZZ_BAD_USERSIG;
+		cheap |= PC_FUZZ_FAKE_HOSTSIG | PC_FUZZ_BAD_USERSIG |
+		    PC_FUZZ_SKIP_MAC;
 	if (fuzzseed_dir() != NULL)
 		write_seeds();
 	return 0;
