@@ -28,10 +28,19 @@ SAN_CC ?= $(shell command -v clang >/dev/null 2>&1 && echo clang || echo $(CC))
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -O1 -g
 # libFuzzer targets (tests/fuzz/fuzz_*.c): the code under test is built
-# with coverage instrumentation, each target links libFuzzer's main.
+# with coverage instrumentation, each target links libFuzzer's main and
+# the test helpers (tests/common, built the same way).
+# -DPC_FUZZ_CHEAP, in these objects only, compiles in the shortcuts of
+# lib/fuzzcheap.h: a target may switch on fixed randomness (a fixed
+# ephemeral kex key and KEXINIT cookie, so a recorded client stream
+# replays), fake host-key signatures, userauth signatures that are bad
+# without being checked, and MACs that are not checked (so mutations of a
+# recorded encrypted stream reach the messages).  They stay off unless a
+# target turns them on (fuzz_preauth does); every other build compiles
+# none of it.
 FUZZ_FLAGS = -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g \
-	-DPC_FUZZING
+	-DPC_FUZZING -DPC_FUZZ_CHEAP
 FUZZ_SECONDS ?= 5
 PYTHON ?= /usr/bin/python3
 BENCH_ARGS ?=
@@ -90,14 +99,16 @@ build/san-libcore.a: $(CORE_SRCS:%.c=$(SAN)/%.o) $(DAEMON_SRCS:%.c=$(SAN)/%.o)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(FUZZ)/%.o: %.c config.h
+# The fuzz flags are in this file: a change to them rebuilds the objects.
+$(FUZZ)/%.o: %.c config.h Makefile
 	@mkdir -p $(dir $@)
 	$(SAN_CC) $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(ALL_CFLAGS)) \
 		$(FUZZ_FLAGS) -c -o $@ $<
 build/fuzz-libcore.a: $(CORE_SRCS:%.c=$(FUZZ)/%.o) $(DAEMON_SRCS:%.c=$(FUZZ)/%.o)
 	@rm -f $@
 	ar rcs $@ $^
-build/fuzz-bin/%: tests/fuzz/%.c build/fuzz-libcore.a
+build/fuzz-bin/%: tests/fuzz/%.c $(TEST_HELPERS:%.c=$(FUZZ)/%.o) \
+    build/fuzz-libcore.a
 	@mkdir -p $(dir $@)
 	$(SAN_CC) $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(ALL_CFLAGS)) \
 		$(subst fuzzer-no-link,fuzzer,$(FUZZ_FLAGS)) -o $@ \
@@ -181,7 +192,11 @@ bench: all $(BENCH_SRCS:tests/bench/%.c=build/bench/%)
 bench-quick:
 	@$(MAKE) --no-print-directory bench BENCH_ARGS="--quick $(BENCH_ARGS)"
 
-# Run every fuzz target for FUZZ_SECONDS each (make fuzz FUZZ_SECONDS=600).
+# Run every fuzz target for FUZZ_SECONDS each (make fuzz FUZZ_SECONDS=600),
+# over its seed corpus tests/fuzz/corpus/NAME first.  The targets that
+# record their seeds from real sessions write them again with
+#   PC_FUZZ_WRITE_SEEDS=tests/fuzz/corpus/NAME build/fuzz-bin/fuzz_NAME -runs=0
+# (see tests/fuzz/fuzzseed.h).
 fuzz: fuzz-bins
 	@build-aux/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 

@@ -17,7 +17,9 @@
 #include <openssl/obj_mac.h>
 #include <openssl/param_build.h>
 
+#include "fuzzcheap.h"
 #include "kexalg_impl.h"
+#include "rand.h"
 
 struct kexecdh_curve_info {
 	const char *name;	/* OpenSSL group name */
@@ -186,9 +188,24 @@ kexecdh_shared(const struct kexecdh_curve_info *ci, EVP_PKEY *priv,
 	return r;
 }
 
+#ifdef PC_FUZZ_CHEAP
+static int kexecdh_fixed_key(const struct kexecdh_curve_info *ci,
+    const uint8_t *priv, size_t privlen, EVP_PKEY **out);
+#endif
+
 static int
 kexecdh_keygen(const struct kexecdh_curve_info *ci, EVP_PKEY **out)
 {
+#ifdef PC_FUZZ_CHEAP
+	/* A fixed ephemeral key (see fuzzcheap.h): 24 bytes are below the
+	 * order of every curve. */
+	if (pc_fuzz_cheap & PC_FUZZ_FIXED_RANDOM) {
+		uint8_t d[24];
+
+		rand_bytes(d, sizeof(d));
+		return kexecdh_fixed_key(ci, d, sizeof(d), out);
+	}
+#endif
 	*out = EVP_PKEY_Q_keygen(NULL, NULL, "EC", ci->name);
 	return *out == NULL ? PC_ERR_LIBCRYPTO : 0;
 }

@@ -479,11 +479,13 @@ key_bn(const uint8_t *p, size_t len, int secret)
  * Check RSA private parts against each other (OpenSSH's private section
  * holds n, e, d, iqmp, p, q: PROTOCOL.key and sshkey.c), and derive the
  * CRT exponents d mod (p-1) and d mod (q-1) that the file leaves out.
+ * d must invert e modulo p-1 and q-1 (RFC 8017 s. 3.2): with any other d
+ * the key loads and signs, and every signature it makes is bad.
  */
 static int
-key_rsa_crt(BN_CTX *bnctx, const BIGNUM *n, const BIGNUM *d,
-    const BIGNUM *iqmp, const BIGNUM *p, const BIGNUM *q, BIGNUM *dmp1,
-    BIGNUM *dmq1)
+key_rsa_crt(BN_CTX *bnctx, const BIGNUM *n, const BIGNUM *e,
+    const BIGNUM *d, const BIGNUM *iqmp, const BIGNUM *p, const BIGNUM *q,
+    BIGNUM *dmp1, BIGNUM *dmq1)
 {
 	BIGNUM *t, *pm1, *qm1;
 	int r = PC_ERR_LIBCRYPTO;
@@ -516,6 +518,19 @@ key_rsa_crt(BN_CTX *bnctx, const BIGNUM *n, const BIGNUM *d,
 	    BN_mod(dmp1, d, pm1, bnctx) != 1 ||
 	    BN_mod(dmq1, d, qm1, bnctx) != 1)
 		goto out;
+	/* e * d = 1 mod p-1 and mod q-1 */
+	if (BN_mod_mul(t, e, dmp1, pm1, bnctx) != 1)
+		goto out;
+	if (!BN_is_one(t)) {
+		r = PC_ERR_KEY_INVALID;
+		goto out;
+	}
+	if (BN_mod_mul(t, e, dmq1, qm1, bnctx) != 1)
+		goto out;
+	if (!BN_is_one(t)) {
+		r = PC_ERR_KEY_INVALID;
+		goto out;
+	}
 	r = 0;
  out:
 	BN_CTX_end(bnctx);
@@ -562,7 +577,7 @@ key_rsa_set(struct pc_key *k, const struct key_rsa_parts *rp)
 		    (dmq1 = BN_secure_new()) == NULL ||
 		    (bnctx = BN_CTX_secure_new()) == NULL)
 			goto out;
-		if ((r = key_rsa_crt(bnctx, n, d, iqmp, p, q, dmp1,
+		if ((r = key_rsa_crt(bnctx, n, e, d, iqmp, p, q, dmp1,
 		    dmq1)) != 0)
 			goto out;
 		r = PC_ERR_LIBCRYPTO;

@@ -24,6 +24,7 @@
 #include <openssl/params.h>
 
 #include "mac.h"
+#include "fuzzcheap.h"
 #include "wbuf.h"
 
 struct mac_alg {
@@ -198,7 +199,11 @@ mac_verify(struct mac_ctx *ctx, uint32_t seqnr, const uint8_t *data,
 	if ((r = mac_compute(ctx, seqnr, data, len, want)) != 0) {
 		goto out;
 	}
-	if (pc_timingsafe_bcmp(want, tag, ctx->alg->mac_len) != 0) {
+	if (pc_timingsafe_bcmp(want, tag, ctx->alg->mac_len) != 0
+#ifdef PC_FUZZ_CHEAP
+	    && (pc_fuzz_cheap & PC_FUZZ_SKIP_MAC) == 0	/* fuzzcheap.h */
+#endif
+	    ) {
 		r = PC_ERR_MAC_INVALID;
 		goto out;
 	}

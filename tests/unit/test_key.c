@@ -1176,6 +1176,23 @@ test_openssh_fields(void **state)
 	assert_int_equal(ossh_parse(&o, magic_ok, 0), PC_ERR_KEY_INVALID);
 	wbuf_clear(&o.pub);
 	wbuf_clear(&o.priv);
+
+	/* An RSA d that does not invert e (found by fuzz_privkey: such a
+	 * key loaded and made bad signatures). */
+	ossh_decode("rsa2048", &o);
+	p = wbuf_mutable_ptr(&o.priv);
+	/* checkints 8, string "ssh-rsa" 4+7, then mpints n, e, d */
+	n = 8 + 11;
+	n += 4 + pc_get_u32(p + n);
+	n += 4 + pc_get_u32(p + n);
+	assert_true(n + 4 + pc_get_u32(p + n) < wbuf_len(&o.priv));
+	n += 4 + pc_get_u32(p + n) - 1;		/* the low byte of d */
+	p[n] ^= 0x02;
+	assert_int_equal(ossh_parse(&o, magic_ok, 0), PC_ERR_KEY_INVALID);
+	p[n] ^= 0x02;
+	assert_int_equal(ossh_parse(&o, magic_ok, 0), 0);
+	wbuf_clear(&o.pub);
+	wbuf_clear(&o.priv);
 }
 
 static void
