@@ -14,6 +14,7 @@
 
 #include "dumpcheck.h"
 #include "logcap.h"
+#include "conftext.h"
 
 #include "log.h"
 #include "login.h"
@@ -29,42 +30,6 @@
 #define PLAIN \
 	"ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384," \
 	"ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256"
-
-/* Write text to a temporary file; the caller unlinks path. */
-static void
-write_conf(char *path, size_t size, const char *text)
-{
-	int fd;
-
-	snprintf(path, size, "/tmp/pc_servconf_auth_XXXXXX");
-	assert_true((fd = mkstemp(path)) >= 0);
-	assert_int_equal(write(fd, text, strlen(text)),
-	    (ssize_t)strlen(text));
-	close(fd);
-}
-
-/* Load text as a config file (no defaults). */
-static int
-load_text(const char *text, struct server_config *cfg)
-{
-	char path[64];
-	int r;
-
-	log_capture();
-	servconf_init(cfg);
-	write_conf(path, sizeof(path), text);
-	r = servconf_load(cfg, path);
-	unlink(path);
-	return r;
-}
-
-static int
-one_line(const char *line, struct server_config *cfg)
-{
-	log_capture();
-	servconf_init(cfg);
-	return servconf_parse_arg(cfg, line, "command-line", 1);
-}
 
 static void
 test_defaults(void **state)

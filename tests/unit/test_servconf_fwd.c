@@ -20,47 +20,12 @@
 
 #include "dumpcheck.h"
 #include "logcap.h"
+#include "conftext.h"
 
 #include "log.h"
 #include "servconf.h"
 #include "servconf_int.h"
 #include "tcpwrap.h"
-
-/* Load text as a config file (no defaults); path gets its name, which
- * stays valid (the file is removed). */
-static int
-load_text_at(const char *text, struct server_config *cfg, char *path,
-    size_t size)
-{
-	int fd, r;
-
-	log_capture();
-	servconf_init(cfg);
-	snprintf(path, size, "/tmp/pc_servconf_fwd_XXXXXX");
-	assert_true((fd = mkstemp(path)) >= 0);
-	assert_int_equal(write(fd, text, strlen(text)),
-	    (ssize_t)strlen(text));
-	close(fd);
-	r = servconf_load(cfg, path);
-	unlink(path);
-	return r;
-}
-
-static int
-load_text(const char *text, struct server_config *cfg)
-{
-	char path[64];
-
-	return load_text_at(text, cfg, path, sizeof(path));
-}
-
-static int
-one_line(const char *line, struct server_config *cfg)
-{
-	log_capture();
-	servconf_init(cfg);
-	return servconf_parse_arg(cfg, line, "command-line", 1);
-}
 
 static const char *
 origin(const struct server_config *cfg, const char *kw)

@@ -16,46 +16,12 @@
 
 #include "dumpcheck.h"
 #include "logcap.h"
+#include "conftext.h"
 
 #include "log.h"
 #include "servconf.h"
 
 #define D	"tests/data/config/"
-
-/* Load text as a config file (no defaults); path gets its name. */
-static int
-load_text_at(const char *text, struct server_config *cfg, char *path,
-    size_t size)
-{
-	int fd, r;
-
-	log_capture();
-	servconf_init(cfg);
-	snprintf(path, size, "/tmp/pc_servconf_sess_XXXXXX");
-	assert_true((fd = mkstemp(path)) >= 0);
-	assert_int_equal(write(fd, text, strlen(text)),
-	    (ssize_t)strlen(text));
-	close(fd);
-	r = servconf_load(cfg, path);
-	unlink(path);
-	return r;
-}
-
-static int
-load_text(const char *text, struct server_config *cfg)
-{
-	char path[64];
-
-	return load_text_at(text, cfg, path, sizeof(path));
-}
-
-static int
-one_line(const char *line, struct server_config *cfg)
-{
-	log_capture();
-	servconf_init(cfg);
-	return servconf_parse_arg(cfg, line, "command-line", 1);
-}
 
 /* sshd -T with no session keyword set (checked against sshd 9.2). */
 static void
